@@ -7,6 +7,7 @@
 pub mod extract;
 pub mod model;
 pub mod prefs;
+pub mod present;
 pub mod rules;
 
 #[cfg(target_arch = "wasm32")]

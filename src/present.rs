@@ -1,0 +1,343 @@
+//! What the overlay shows, as plain data: the assessment grouped and worded for the
+//! administrator. Pure, so it is tested natively; `web::overlay` only draws it as text.
+
+use serde::Serialize;
+
+use crate::model::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupKind {
+    /// Blocks: what must not happen.
+    DoNot,
+    /// Warnings: what to know before the contact.
+    Before,
+    /// Justified reasons for the contact.
+    Reasons,
+    DoNotOffer,
+    Context,
+    /// Sections the page did not show, or that could not be understood.
+    NotVerified,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Item {
+    pub text: String,
+    /// The rule or reason kind behind the line, for tests and for "why?".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    pub kind: GroupKind,
+    pub heading: String,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Panel {
+    /// Who the check is for, as the page names them.
+    pub who: Option<String>,
+    pub verdict: Verdict,
+    pub title: String,
+    /// Channel and next window, e.g. "WhatsApp · с пн 23.11 12:00".
+    pub subtitle: Option<String>,
+    /// The contact preferences in plain words, and the notes they were read from.
+    pub preferences: Option<String>,
+    pub notes: Vec<String>,
+    /// The reading of the notes is uncertain (ambiguous or unparsed text).
+    pub uncertain: bool,
+    pub groups: Vec<Group>,
+}
+
+/// Words of the overlay's own chrome, per locale.
+pub struct Words {
+    pub do_not: &'static str,
+    pub before: &'static str,
+    pub reasons: &'static str,
+    pub do_not_offer: &'static str,
+    pub context: &'static str,
+    pub not_verified: &'static str,
+    pub not_read: &'static str,
+    pub unreadable: &'static str,
+    pub channel: &'static str,
+    pub from: &'static str,
+    pub contact_reading: &'static str,
+    pub original_note: &'static str,
+    pub uncertain: &'static str,
+    pub collapse: &'static str,
+    pub expand: &'static str,
+    pub move_corner: &'static str,
+    pub brand: &'static str,
+    pub load_failed: &'static str,
+    pub check_failed: &'static str,
+}
+
+pub fn words(locale: Locale) -> &'static Words {
+    match locale {
+        Locale::Ru => &Words {
+            do_not: "Нельзя",
+            before: "Перед контактом",
+            reasons: "Повод для контакта",
+            do_not_offer: "Не предлагать",
+            context: "Контекст",
+            not_verified: "Не проверено",
+            not_read: "не прочитано на странице",
+            unreadable: "не удалось понять",
+            channel: "Канал",
+            from: "можно с",
+            contact_reading: "Как связываться",
+            original_note: "Исходная заметка",
+            uncertain: "не уверен, как это прочитать",
+            collapse: "Свернуть",
+            expand: "Развернуть",
+            move_corner: "Переместить",
+            brand: "Перед звонком",
+            load_failed: "Проверка перед звонком не загрузилась. Страница МИС работает как обычно.",
+            check_failed: "Проверка не удалась — сообщите, пожалуйста. Страница МИС работает как обычно.",
+        },
+        Locale::En => &Words {
+            do_not: "Do not",
+            before: "Before you contact",
+            reasons: "Reason to contact",
+            do_not_offer: "Do not offer",
+            context: "Context",
+            not_verified: "Not verified",
+            not_read: "not read on the page",
+            unreadable: "could not be understood",
+            channel: "Channel",
+            from: "from",
+            contact_reading: "How to contact",
+            original_note: "Original note",
+            uncertain: "not sure how to read this",
+            collapse: "Collapse",
+            expand: "Expand",
+            move_corner: "Move",
+            brand: "Pre-call check",
+            load_failed: "The pre-call check could not load. The MIS page works as usual.",
+            check_failed: "Check failed - please report. The MIS page works as usual.",
+        },
+    }
+}
+
+pub fn verdict_title(verdict: Verdict, locale: Locale) -> &'static str {
+    match (locale, verdict) {
+        (Locale::Ru, Verdict::DoNotContact) => "Не связываться",
+        (Locale::Ru, Verdict::NotVerified) => "Не проверено — не хватает данных",
+        (Locale::Ru, Verdict::Wait) => "Подождать",
+        (Locale::Ru, Verdict::MessageOnly) => "Только сообщение",
+        (Locale::Ru, Verdict::Call) => "Можно звонить",
+        (Locale::En, Verdict::DoNotContact) => "Do not contact",
+        (Locale::En, Verdict::NotVerified) => "Not verified - data missing",
+        (Locale::En, Verdict::Wait) => "Wait",
+        (Locale::En, Verdict::MessageOnly) => "Message only",
+        (Locale::En, Verdict::Call) => "OK to call",
+    }
+}
+
+pub fn section_name(section: Section, locale: Locale) -> &'static str {
+    match (locale, section) {
+        (Locale::Ru, Section::Patient) => "Пациент",
+        (Locale::Ru, Section::Contacts) => "Контакты",
+        (Locale::Ru, Section::ServiceCard) => "Сервисная карта",
+        (Locale::Ru, Section::Appointments) => "Записи",
+        (Locale::Ru, Section::Visits) => "Визиты",
+        (Locale::Ru, Section::Refusals) => "Отказы",
+        (Locale::Ru, Section::Plans) => "Планы лечения",
+        (Locale::Ru, Section::Recalls) => "Напоминания врача",
+        (Locale::Ru, Section::Relatives) => "Родственники",
+        (Locale::Ru, Section::Communications) => "Журнал коммуникаций",
+        (Locale::Ru, Section::Feedback) => "Отзывы",
+        (Locale::En, Section::Patient) => "Patient",
+        (Locale::En, Section::Contacts) => "Contacts",
+        (Locale::En, Section::ServiceCard) => "Service card",
+        (Locale::En, Section::Appointments) => "Appointments",
+        (Locale::En, Section::Visits) => "Visits",
+        (Locale::En, Section::Refusals) => "Refusals",
+        (Locale::En, Section::Plans) => "Treatment plans",
+        (Locale::En, Section::Recalls) => "Doctor's recalls",
+        (Locale::En, Section::Relatives) => "Relatives",
+        (Locale::En, Section::Communications) => "Communication log",
+        (Locale::En, Section::Feedback) => "Feedback",
+    }
+}
+
+pub fn channel_name(channel: Channel, locale: Locale) -> &'static str {
+    match (locale, channel) {
+        (Locale::Ru, Channel::Call) => "звонок",
+        (Locale::En, Channel::Call) => "call",
+        (_, Channel::Sms) => "SMS",
+        (_, Channel::Whatsapp) => "WhatsApp",
+        (_, Channel::Telegram) => "Telegram",
+        (_, Channel::Viber) => "Viber",
+        (_, Channel::Max) => "MAX",
+        (Locale::Ru, Channel::Email) => "e-mail",
+        (Locale::En, Channel::Email) => "e-mail",
+    }
+}
+
+/// The patient's name as the page gives it, or composed from its parts.
+pub fn display_name(patient: &Patient) -> Option<String> {
+    if let Some(full) = patient.full_name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        return Some(full.to_string());
+    }
+    let parts: Vec<&str> = [&patient.family, &patient.given, &patient.patronymic]
+        .into_iter()
+        .filter_map(|p| p.as_deref().map(str::trim).filter(|s| !s.is_empty()))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// Groups and words the assessment for the overlay.
+pub fn panel(assessment: &Assessment, snapshot: &Snapshot, locale: Locale) -> Panel {
+    let notes: &[String] = snapshot.service_card.as_ref().map(|c| c.notes.as_slice()).unwrap_or(&[]);
+    let w = words(locale);
+    let mut groups = Vec::new();
+    let findings = |sev: Severity| -> Vec<Item> {
+        assessment
+            .findings
+            .iter()
+            .filter(|f| f.severity == sev)
+            .map(|f| Item { text: f.message.clone(), source: Some(f.rule.clone()) })
+            .collect()
+    };
+    let mut push = |kind, heading: &str, items: Vec<Item>| {
+        if !items.is_empty() {
+            groups.push(Group { kind, heading: heading.to_string(), items });
+        }
+    };
+    push(GroupKind::DoNot, w.do_not, findings(Severity::Block));
+    let mut before = findings(Severity::Warn);
+    before.extend(findings(Severity::Info));
+    push(GroupKind::Before, w.before, before);
+    let reasons = assessment
+        .reasons
+        .iter()
+        .map(|r| Item { text: r.message.clone(), source: Some(reason_id(r.kind)) })
+        .collect();
+    push(GroupKind::Reasons, w.reasons, reasons);
+    let dno = assessment
+        .do_not_offer
+        .iter()
+        .map(|d| Item { text: format!("{} — {}", d.service, d.why), source: None })
+        .collect();
+    push(GroupKind::DoNotOffer, w.do_not_offer, dno);
+    push(GroupKind::Context, w.context, context_items(&assessment.context));
+    let mut not_verified: Vec<Item> = assessment
+        .unverified
+        .iter()
+        .filter(|s| !assessment.problems.iter().any(|p| p.section == **s))
+        .map(|s| Item { text: format!("{}: {}", section_name(*s, locale), w.not_read), source: Some(s.as_str().into()) })
+        .collect();
+    not_verified.extend(assessment.problems.iter().map(|p| Item {
+        text: format!("{}: {} ({})", section_name(p.section, locale), w.unreadable, p.message),
+        source: Some(p.section.as_str().into()),
+    }));
+    push(GroupKind::NotVerified, w.not_verified, not_verified);
+
+    let mut subtitle = Vec::new();
+    if let Some(ch) = assessment.channel {
+        subtitle.push(format!("{}: {}", w.channel, channel_name(ch, locale)));
+    }
+    if let Some(next) = &assessment.next_window {
+        subtitle.push(format!("{} {}", w.from, short_date_time(next)));
+    }
+    let (preferences, uncertain) = match &assessment.preferences {
+        Some(p) => (Some(crate::prefs::describe(p, locale)), crate::prefs::is_uncertain(p)),
+        None => (None, false),
+    };
+    Panel {
+        who: snapshot.patient.as_ref().and_then(display_name),
+        verdict: assessment.verdict,
+        title: verdict_title(assessment.verdict, locale).to_string(),
+        subtitle: (!subtitle.is_empty()).then(|| subtitle.join(" · ")),
+        preferences,
+        notes: notes.to_vec(),
+        uncertain,
+        groups,
+    }
+}
+
+fn reason_id(kind: ReasonKind) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// "2026-11-23T12:00:00+03:00" -> "23.11 12:00": the administrator reads local wall time.
+fn short_date_time(rfc3339: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(d) => d.format("%d.%m %H:%M").to_string(),
+        Err(_) => rfc3339.to_string(),
+    }
+}
+
+/// The context is free-form JSON from the checks; show every leaf as a line of text.
+fn context_items(context: &serde_json::Value) -> Vec<Item> {
+    let mut items = Vec::new();
+    flatten(context, &mut items, 0);
+    items
+}
+
+fn flatten(value: &serde_json::Value, items: &mut Vec<Item>, depth: usize) {
+    use serde_json::Value;
+    if depth > 4 || items.len() >= 40 {
+        return;
+    }
+    match value {
+        Value::Null => {}
+        Value::String(s) if !s.is_empty() => items.push(Item { text: s.clone(), source: None }),
+        Value::Array(a) => a.iter().for_each(|v| flatten(v, items, depth + 1)),
+        Value::Object(m) => m.values().for_each(|v| flatten(v, items, depth + 1)),
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assessment() -> Assessment {
+        Assessment {
+            verdict: Verdict::Wait,
+            channel: Some(Channel::Whatsapp),
+            next_window: Some("2026-11-23T12:00:00+03:00".into()),
+            findings: vec![
+                Finding { rule: "already_booked".into(), severity: Severity::Block, message: "booked".into(), evidence: vec![] },
+                Finding { rule: "outside_window".into(), severity: Severity::Warn, message: "later".into(), evidence: vec![] },
+            ],
+            reasons: vec![],
+            do_not_offer: vec![DoNotOffer { service: "Имплантация".into(), why: "отказ".into() }],
+            context: serde_json::json!({"last_visit": "12.11 Петрова", "plans": ["a", "b"]}),
+            unverified: vec![Section::Plans, Section::Visits],
+            preferences: None,
+            problems: vec![InputProblem { section: Section::Visits, message: "bad date".into() }],
+        }
+    }
+
+    #[test]
+    fn groups_in_order_and_not_verified_names_sections() {
+        let p = panel(&assessment(), &Snapshot::default(), Locale::Ru);
+        let kinds: Vec<GroupKind> = p.groups.iter().map(|g| g.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![GroupKind::DoNot, GroupKind::Before, GroupKind::DoNotOffer, GroupKind::Context, GroupKind::NotVerified]
+        );
+        let nv = &p.groups.last().unwrap().items;
+        assert_eq!(nv[0].text, "Планы лечения: не прочитано на странице");
+        assert!(nv[1].text.starts_with("Визиты: не удалось понять (bad date)"));
+        assert_eq!(p.subtitle.as_deref(), Some("Канал: WhatsApp · можно с 23.11 12:00"));
+        assert_eq!(p.title, "Подождать");
+    }
+
+    #[test]
+    fn english_words() {
+        let snapshot = Snapshot {
+            patient: Some(Patient { family: Some("Иванова".into()), given: Some("Мария".into()), ..Default::default() }),
+            ..Default::default()
+        };
+        let p = panel(&assessment(), &snapshot, Locale::En);
+        assert_eq!(p.who.as_deref(), Some("Иванова Мария"));
+        assert_eq!(p.title, "Wait");
+        assert_eq!(p.groups[0].heading, "Do not");
+    }
+}

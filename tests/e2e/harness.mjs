@@ -1,0 +1,182 @@
+// Shared by the end-to-end tests and `make demo`: start the demo MIS, launch Debian's
+// Chromium with the unpacked extension, and read the overlay out of its closed shadow root
+// (a CDP DOM snapshot with pierce: true sees it; page scripts cannot).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+/** The fixed test clock: a Monday 10:00 in Moscow; the demo data is resolved against its date. */
+export const TEST_TODAY = '2026-11-23';
+export const TEST_CLOCK = '2026-11-23T10:00:00+03:00';
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the demo MIS on a free port; resolves when /healthz answers. */
+export async function startDemoMis({ today = TEST_TODAY, port } = {}) {
+  port = port || (await freePort());
+  const env = { ...process.env, PORT: String(port) };
+  if (today) env.DEMO_TODAY = today;
+  const child = spawn(process.execPath, [path.join(ROOT, 'demo/mis/server.js'), '--port', String(port)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`demo MIS exited: ${stderr}`);
+    try {
+      const res = await fetch(`${base}/healthz`);
+      if (res.ok) break;
+    } catch { /* not yet */ }
+    if (Date.now() > deadline) throw new Error(`demo MIS did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { base, port, stop: () => child.kill() };
+}
+
+/** Launches Chromium with the unpacked extension in a fresh profile. */
+export async function launchBrowser({ extensionDir = ROOT, headless = true, userDataDir } = {}) {
+  const dir = userDataDir || mkdtempSync(path.join(tmpdir(), 'precall-profile-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      '--no-sandbox',
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  let [worker] = context.serviceWorkers();
+  if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15000 });
+  const extensionId = new URL(worker.url()).host;
+  return {
+    context,
+    worker,
+    extensionId,
+    async close() {
+      await context.close();
+      if (!userDataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes the extension's settings (as the options page would). */
+export async function setSettings(worker, settings) {
+  await worker.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
+}
+
+function attr(node, name) {
+  const a = node.attributes || [];
+  for (let i = 0; i < a.length; i += 2) if (a[i] === name) return a[i + 1];
+  return undefined;
+}
+
+function textOf(node) {
+  if (node.nodeType === 3) return node.nodeValue;
+  return (node.children || []).map(textOf).join('');
+}
+
+function* walk(node) {
+  yield node;
+  for (const c of node.children || []) yield* walk(c);
+  for (const s of node.shadowRoots || []) yield* walk(s);
+  if (node.contentDocument) yield* walk(node.contentDocument);
+}
+
+/** All overlays on the page (there must never be more than one), read through CDP. */
+export async function readOverlays(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const hosts = [...walk(root)].filter((n) => n.nodeName === 'PRECALL-OVERLAY' || n.nodeName === 'PRECALL-FALLBACK');
+    return hosts.map((host) => parseOverlay(host));
+  } finally {
+    await cdp.detach();
+  }
+}
+
+function parseOverlay(host) {
+  const shadow = (host.shadowRoots || [])[0];
+  const result = {
+    kind: host.nodeName.toLowerCase(),
+    shadowMode: shadow && shadow.shadowRootType,
+    corner: attr(host, 'data-corner'),
+    verdict: null,
+    title: null,
+    who: null,
+    subtitle: null,
+    preferences: null,
+    groups: {},
+    text: shadow ? textOf(shadow) : '',
+    elementNames: [],
+  };
+  if (!shadow) return result;
+  for (const n of walk(shadow)) {
+    if (n.nodeType !== 1) continue;
+    result.elementNames.push(n.nodeName.toLowerCase());
+    if (attr(n, 'data-verdict')) result.verdict = attr(n, 'data-verdict');
+    if (attr(n, 'data-testid') === 'verdict') result.title = textOf(n);
+    if (attr(n, 'data-testid') === 'preferences') result.preferences = textOf(n);
+    if (attr(n, 'data-testid') === 'who') result.who = textOf(n);
+    if (attr(n, 'class') === 'subtitle') result.subtitle = textOf(n);
+    const group = attr(n, 'data-group');
+    if (group) {
+      result.groups[group] = (n.children || [])
+        .filter((c) => c.nodeName === 'UL')
+        .flatMap((ul) => (ul.children || []).map((li) => ({ text: textOf(li), source: attr(li, 'data-source') })));
+    }
+  }
+  return result;
+}
+
+/** Polls until exactly one overlay satisfies `accept` (default: any panel with a verdict). */
+export async function waitForOverlay(page, accept = (o) => o.verdict, { timeout = 10000 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last = [];
+  for (;;) {
+    last = await readOverlays(page);
+    const hit = last.find(accept);
+    if (hit) return { overlay: hit, all: last };
+    if (Date.now() > deadline) {
+      throw new Error(`no matching overlay within ${timeout} ms; saw ${JSON.stringify(last).slice(0, 2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The rule ids and reason kinds an overlay shows. */
+export function sources(overlay, group) {
+  return (overlay.groups[group] || []).map((i) => i.source).filter(Boolean);
+}
+
+/** The resolved demo patients (the data file, dates fixed to `today`). */
+export async function demoPatients(today = TEST_TODAY) {
+  const data = await import(path.join(ROOT, 'demo/mis/data.js'));
+  const load = data.loadPatients || (data.default && data.default.loadPatients);
+  return load({ today });
+}
