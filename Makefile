@@ -19,7 +19,7 @@ setup:
 ## script (--target no-modules), then wasm-opt when it works (it is an optimisation only).
 build wasm: setup
 	cargo build --release --target $(WASM_TARGET) --lib
-	wasm-bindgen --target no-modules --no-typescript --out-dir $(PKG) $(WASM_RAW)
+	wasm-bindgen --target no-modules --no-typescript --remove-name-section --remove-producers-section --out-dir $(PKG) $(WASM_RAW)
 	@if wasm-opt -Os --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	     --enable-mutable-globals --enable-reference-types --enable-multivalue \
 	     $(PKG)/precall_bg.wasm -o $(PKG)/precall_bg.opt.wasm 2>/dev/null; then \

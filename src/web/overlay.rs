@@ -93,17 +93,17 @@ fn el(doc: &Document, tag: &str, class: &str, text: Option<&str>) -> Result<Elem
 fn header(doc: &Document, title: &str, class: &str, locale: Locale) -> Result<Element, JsValue> {
     let w = words(locale);
     let head = el(doc, "header", "", None)?;
-    head.append_child(&el(doc, "span", "brand", Some(w.brand))?)?;
+    append(&head, &el(doc, "span", "brand", Some(w.brand))?)?;
     let badge = el(doc, "span", &format!("badge {class}"), Some(title))?;
     badge.set_attribute("data-testid", "verdict")?;
-    head.append_child(&badge)?;
+    append(&head, &badge)?;
     for (action, label, glyph) in [("move", w.move_corner, "⇆"), ("collapse", w.collapse, "▁")] {
         let b = el(doc, "button", "icon", Some(glyph))?;
         b.set_attribute("type", "button")?;
         b.set_attribute("data-action", action)?;
         b.set_attribute("title", label)?;
         b.set_attribute("aria-label", label)?;
-        head.append_child(&b)?;
+        append(&head, &b)?;
     }
     Ok(head)
 }
@@ -118,52 +118,52 @@ pub fn show(panel: &Panel, locale: Locale) -> Result<(), JsValue> {
         box_.set_attribute("role", "complementary")?;
         box_.set_attribute("aria-label", w.brand)?;
         box_.set_attribute("data-verdict", verdict)?;
-        box_.append_child(&header(&doc, &panel.title, &format!("v-{verdict}"), locale)?)?;
+        append(&box_, &header(&doc, &panel.title, &format!("v-{verdict}"), locale)?)?;
         let body = el(&doc, "div", "body", None)?;
         if let Some(who) = &panel.who {
             let p = el(&doc, "p", "who", Some(who))?;
             p.set_attribute("data-testid", "who")?;
-            body.append_child(&p)?;
+            append(&body, &p)?;
         }
         if let Some(sub) = &panel.subtitle {
-            body.append_child(&el(&doc, "p", "subtitle", Some(sub))?)?;
+            append(&body, &el(&doc, "p", "subtitle", Some(sub))?)?;
         }
         if let Some(reading) = &panel.preferences {
             let prefs = el(&doc, "div", "prefs", None)?;
             prefs.set_attribute("data-testid", "preferences")?;
-            prefs.append_child(&el(&doc, "span", "label", Some(&format!("{}: ", w.contact_reading)))?)?;
-            prefs.append_child(&el(&doc, "span", "reading", Some(reading))?)?;
+            append(&prefs, &el(&doc, "span", "label", Some(&format!("{}: ", w.contact_reading)))?)?;
+            append(&prefs, &el(&doc, "span", "reading", Some(reading))?)?;
             if panel.uncertain {
                 let mark = el(&doc, "span", "uncertain", Some(&format!(" ⚠ {}", w.uncertain)))?;
-                prefs.append_child(&mark)?;
+                append(&prefs, &mark)?;
             }
             if !panel.notes.is_empty() {
                 let details = el(&doc, "details", "", None)?;
-                details.append_child(&el(&doc, "summary", "", Some(w.original_note))?)?;
+                append(&details, &el(&doc, "summary", "", Some(w.original_note))?)?;
                 for note in &panel.notes {
-                    details.append_child(&el(&doc, "p", "note", Some(note))?)?;
+                    append(&details, &el(&doc, "p", "note", Some(note))?)?;
                 }
-                prefs.append_child(&details)?;
+                append(&prefs, &details)?;
             }
-            body.append_child(&prefs)?;
+            append(&body, &prefs)?;
         }
         for group in &panel.groups {
             let kind = serde_json::to_value(group.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
             let section = el(&doc, "section", &format!("g g-{kind}"), None)?;
             section.set_attribute("data-group", &kind)?;
-            section.append_child(&el(&doc, "h3", "", Some(&group.heading))?)?;
+            append(&section, &el(&doc, "h3", "", Some(&group.heading))?)?;
             let list = el(&doc, "ul", "", None)?;
             for item in &group.items {
                 let li = el(&doc, "li", "", Some(&item.text))?;
                 if let Some(source) = &item.source {
                     li.set_attribute("data-source", source)?;
                 }
-                list.append_child(&li)?;
+                append(&list, &li)?;
             }
-            section.append_child(&list)?;
-            body.append_child(&section)?;
+            append(&section, &list)?;
+            append(&body, &section)?;
         }
-        box_.append_child(&body)?;
+        append(&box_, &body)?;
         root.replace_children_with_node_1(&box_);
         Ok(())
     })?;
@@ -177,10 +177,10 @@ pub fn show_message(text: &str, locale: Locale) -> Result<(), JsValue> {
         let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
         let box_ = el(&doc, "div", "panel v-error", None)?;
         box_.set_attribute("role", "status")?;
-        box_.append_child(&header(&doc, "!", "v-error", locale)?)?;
+        append(&box_, &header(&doc, "!", "v-error", locale)?)?;
         let body = el(&doc, "div", "body", None)?;
-        body.append_child(&el(&doc, "p", "message", Some(text))?)?;
-        box_.append_child(&body)?;
+        append(&body, &el(&doc, "p", "message", Some(text))?)?;
+        append(&box_, &body)?;
         root.replace_children_with_node_1(&box_);
         Ok(())
     })?;
@@ -210,4 +210,9 @@ fn apply_ui_state() {
             }
         }
     });
+}
+
+fn append(parent: &Element, child: &Element) -> Result<(), JsValue> {
+    parent.append_child(child)?;
+    Ok(())
 }
