@@ -503,7 +503,7 @@ export function renderAppShell(patients, current, { today, hide } = {}) {
     ? renderCardFragment(current, { today, hide })
     : html`<p class="app-placeholder">Выберите пациента в списке слева.</p>`;
   return layout({
-    title: current ? shortName(current.patient) : 'Рабочее место',
+    title: current ? `${shortName(current.patient)} — карта пациента` : 'Рабочее место',
     today,
     active: 'app',
     scripts: ['/static/app.js'],

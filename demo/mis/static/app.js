@@ -59,7 +59,8 @@
       const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
       if (controller.signal.aborted) return;
       main.replaceChildren(...doc.body.childNodes);
-      const name = main.querySelector('.patient-name')?.textContent.trim();
+      // The same title the server gives a card page: the short name from the side list.
+      const name = list.querySelector(`a.app-patient[data-id="${CSS.escape(id)}"] .app-patient__name`)?.textContent;
       document.title = `${name || `Карта № ${id}`} — карта пациента — ${BASE_TITLE}`;
       main.scrollTop = 0;
     } catch (e) {
