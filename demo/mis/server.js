@@ -216,7 +216,15 @@ async function main(argv) {
     process.stdout.write(USAGE);
     return 0;
   }
-  const today = args.today ?? (process.env.DEMO_TODAY ? parseToday(process.env.DEMO_TODAY, 'DEMO_TODAY') : undefined);
+  // A fixed today (--today or DEMO_TODAY), or undefined: the clinic's date, per request.
+  let today;
+  try {
+    today = args.today !== undefined ? parseToday(args.today, '--today')
+      : process.env.DEMO_TODAY ? parseToday(process.env.DEMO_TODAY, 'DEMO_TODAY') : undefined;
+  } catch (e) {
+    process.stderr.write(`server.js: ${e.message}\n`);
+    return 2;
+  }
   const file = args.file ?? DEFAULT_FILE;
 
   if (args.render !== undefined) {
@@ -229,7 +237,7 @@ async function main(argv) {
     }
   }
 
-  const portText = args.port ?? process.env.PORT ?? String(DEFAULT_PORT);
+  const portText = args.port ?? (process.env.PORT || String(DEFAULT_PORT)); // an empty PORT is unset
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`server.js: bad port ${JSON.stringify(portText)}\n`);
