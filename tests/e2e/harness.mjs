@@ -178,5 +178,5 @@ export function sources(overlay, group) {
 export async function demoPatients(today = TEST_TODAY) {
   const data = await import(path.join(ROOT, 'demo/mis/data.js'));
   const load = data.loadPatients || (data.default && data.default.loadPatients);
-  return load({ today });
+  return load(today ? { today } : {});
 }
