@@ -5,7 +5,8 @@
 //! ему 4 раза, больше навязываться нет смысла". Attempts come from the MIS log and the
 //! extension's own log together (the same call in both counts once); a contact that reached
 //! the patient (or an incoming one) starts the count again. An attempt with no recorded
-//! purpose counts for every purpose. At the cap: block; one below: warn.
+//! purpose counts for every purpose. At the cap: block; one below: warn; fewer are only shown
+//! in the context (`context.attempts`).
 
 use crate::model::{Channel, Section};
 
@@ -48,6 +49,9 @@ fn check(f: &Facts, out: &mut Out) {
         return;
     }
     let cap = f.config.attempt_cap as u64;
+    if cap == 0 || n + 1 < cap {
+        return;
+    }
     let all_calls = attempts.iter().all(|e| e.channel.is_none_or(|c| c == Channel::Call));
     let what = attempts_phrase(f, n, all_calls);
     let evidence: Vec<String> = attempts
@@ -60,14 +64,12 @@ fn check(f: &Facts, out: &mut Out) {
             format!("{} {ch}{src}", short_date_time(f.locale, e.local))
         })
         .collect();
-    if cap > 0 && n >= cap {
+    if n >= cap {
         out.block(tr(f.locale, || format!("{what} — остановитесь"), || format!("{what} — stop")), evidence);
-    } else if cap > 0 && n + 1 == cap {
+    } else {
         out.warn(
             tr(f.locale, || format!("{what} — следующая попытка последняя"), || format!("{what} — the next attempt is the last")),
             evidence,
         );
-    } else {
-        out.info(what, evidence);
     }
 }

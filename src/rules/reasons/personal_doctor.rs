@@ -1,6 +1,7 @@
 //! `personal_doctor`: playbook reason 8, "The doctor has a personal, trusted relationship with the
 //! patient and calls personally." Seed 003: "Врач или администратор по его указанию имеет
-//! основание позвонить клиенту". The configured caller is a doctor (by role) who treated the
+//! основание позвонить клиенту". Either the service card says so ("личный пациент главного
+//! врача", "врач звонит сам"), or the configured caller is a doctor (by role) who treated the
 //! patient (named on a visit, a plan or a recall).
 
 use crate::model::{Reason, ReasonKind, Section};
@@ -8,7 +9,16 @@ use crate::model::{Reason, ReasonKind, Section};
 use super::super::text::{normalize, tr};
 use super::{Facts, ReasonDef};
 
-pub const DEF: ReasonDef = ReasonDef { kind: ReasonKind::PersonalDoctor, needs: &[Section::Visits], find };
+/// Each source is checked only if its section was read (the card, or the visits).
+pub const DEF: ReasonDef = ReasonDef { kind: ReasonKind::PersonalDoctor, needs: &[], find };
+
+/// A service-card note saying a doctor looks after the patient personally.
+pub fn is_personal_note(note: &str) -> bool {
+    let n = normalize(note);
+    let personal = ["личный пациент", "личная пациентка", "личный врач", "личного врача", "personal patient", "personal doctor", "calls personally"];
+    personal.iter().any(|k| n.contains(k))
+        || ((n.contains("врач") || n.contains("доктор")) && n.contains("звонит") && (n.contains(" сам") || n.contains("лично")))
+}
 
 const DOCTOR_ROLES: &[&str] = &["врач", "доктор", "стоматолог", "терапевт", "хирург", "ортодонт", "ортопед", "пародонтолог", "doctor", "dentist", "physician", "surgeon", "orthodontist"];
 
@@ -18,6 +28,18 @@ fn surname(name: &str) -> Option<String> {
 }
 
 fn find(f: &Facts, out: &mut Vec<Reason>) {
+    if let Some(note) = f.service_card().and_then(|c| c.notes.iter().find(|n| is_personal_note(n))) {
+        out.push(Reason {
+            kind: ReasonKind::PersonalDoctor,
+            message: tr(f.locale, || "Личный пациент врача — звонит врач (или по его поручению)".into(),
+                        || "The doctor's personal patient — the doctor calls (or asks you to)".into()),
+            evidence: vec![note.clone()],
+        });
+        return;
+    }
+    if !f.is_read(Section::Visits) {
+        return;
+    }
     let caller = &f.config.caller;
     let (Some(name), Some(role)) = (caller.name.as_deref(), caller.role.as_deref()) else { return };
     let role_n = normalize(role);
