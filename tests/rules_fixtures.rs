@@ -345,3 +345,316 @@ fn show_case() {
         Err(e) => println!("error: {e}"),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The JSON Schemas in schema/ and the Rust contract types must not drift apart.
+
+/// A small JSON Schema validator for the keywords the contract schemas use: `$ref` (local, or
+/// to a sibling file), `anyOf`, `type`, `enum`, `properties`, `required`, `additionalProperties:
+/// false`, `items`, `minimum`, `maximum`, and `format` (`date`, `date-time`, and the contract's
+/// own `precall-local-date-time`, `precall-clock-time`, checked with the Rust parsers).
+struct Schemas {
+    docs: std::collections::HashMap<String, Value>,
+}
+
+impl Schemas {
+    fn load() -> Schemas {
+        let mut docs = std::collections::HashMap::new();
+        for f in ["snapshot.v1.schema.json", "config.v1.schema.json", "assessment.v1.schema.json"] {
+            docs.insert(f.to_string(), read_json(&root().join("schema").join(f)));
+        }
+        Schemas { docs }
+    }
+
+    fn doc(&self, name: &str) -> &Value {
+        &self.docs[name]
+    }
+
+    fn def<'a>(&'a self, doc: &str, name: &str) -> &'a Value {
+        let d = &self.docs[doc]["$defs"][name];
+        assert!(!d.is_null(), "{doc}: no $defs/{name}");
+        d
+    }
+
+    fn validate(&self, doc: &str, v: &Value) -> Vec<String> {
+        let mut errs = Vec::new();
+        self.check(doc, self.doc(doc), v, "$", &mut errs);
+        errs
+    }
+
+    fn check(&self, doc: &str, s: &Value, v: &Value, path: &str, errs: &mut Vec<String>) {
+        if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+            let (file, frag) = r.split_once('#').unwrap();
+            let file = if file.is_empty() { doc } else { file };
+            let name = frag.strip_prefix("/$defs/").expect("refs point into $defs");
+            return self.check(file, self.def(file, name), v, path, errs);
+        }
+        if let Some(any) = s.get("anyOf").and_then(Value::as_array) {
+            let ok = any.iter().any(|alt| {
+                let mut e = Vec::new();
+                self.check(doc, alt, v, path, &mut e);
+                e.is_empty()
+            });
+            if !ok {
+                errs.push(format!("{path}: matches no alternative of anyOf"));
+            }
+            return;
+        }
+        if let Some(t) = s.get("type") {
+            let types: Vec<&str> = match t {
+                Value::String(x) => vec![x.as_str()],
+                Value::Array(xs) => xs.iter().filter_map(Value::as_str).collect(),
+                _ => panic!("bad type"),
+            };
+            let fits = types.iter().any(|t| match *t {
+                "null" => v.is_null(),
+                "boolean" => v.is_boolean(),
+                "string" => v.is_string(),
+                "number" => v.is_number(),
+                "integer" => v.is_i64() || v.is_u64(),
+                "array" => v.is_array(),
+                "object" => v.is_object(),
+                other => panic!("unknown type {other}"),
+            });
+            if !fits {
+                errs.push(format!("{path}: {v} is not of type {t}"));
+                return;
+            }
+        }
+        if let Some(e) = s.get("enum").and_then(Value::as_array) {
+            if !v.is_null() && !e.contains(v) {
+                errs.push(format!("{path}: {v} is not one of {}", Value::Array(e.clone())));
+            }
+        }
+        if let (Some(fmt), Some(text)) = (s.get("format").and_then(Value::as_str), v.as_str()) {
+            let ok = match fmt {
+                "date" => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok() && text.len() == 10,
+                "date-time" => DateTime::parse_from_rfc3339(text).is_ok(),
+                "precall-local-date-time" => LocalDateTime::parse(text).is_some(),
+                "precall-clock-time" => ClockTime::parse(text).is_some(),
+                other => panic!("unknown format {other}"),
+            };
+            if !ok {
+                errs.push(format!("{path}: {text:?} is not a valid {fmt}"));
+            }
+        }
+        if let Some(n) = v.as_f64() {
+            if s.get("minimum").and_then(Value::as_f64).is_some_and(|m| n < m) || s.get("maximum").and_then(Value::as_f64).is_some_and(|m| n > m) {
+                errs.push(format!("{path}: {n} is out of range"));
+            }
+        }
+        if let Some(obj) = v.as_object() {
+            let props = s.get("properties").and_then(Value::as_object);
+            for r in s.get("required").and_then(Value::as_array).into_iter().flatten() {
+                if !obj.contains_key(r.as_str().unwrap()) {
+                    errs.push(format!("{path}: missing required {r}"));
+                }
+            }
+            for (k, x) in obj {
+                match props.and_then(|p| p.get(k)) {
+                    Some(ps) => self.check(doc, ps, x, &format!("{path}.{k}"), errs),
+                    None if s.get("additionalProperties") == Some(&Value::Bool(false)) => errs.push(format!("{path}: unknown field {k:?}")),
+                    None => {}
+                }
+            }
+        }
+        if let (Some(items), Some(arr)) = (s.get("items"), v.as_array()) {
+            for (i, x) in arr.iter().enumerate() {
+                self.check(doc, items, x, &format!("{path}[{i}]"), errs);
+            }
+        }
+    }
+
+    fn enum_values(&self, doc: &str, def: &str) -> Vec<String> {
+        sorted(strs(&self.def(doc, def)["enum"]))
+    }
+
+    fn property_names(&self, doc: &str, def: Option<&str>) -> Vec<String> {
+        let s = match def {
+            Some(d) => self.def(doc, d),
+            None => self.doc(doc),
+        };
+        sorted(s["properties"].as_object().unwrap().keys().cloned().collect())
+    }
+}
+
+/// The serde names of every variant; the `match` fails to compile when a variant is added.
+macro_rules! variants {
+    ($t:ident: $($v:ident),+ $(,)?) => {{
+        let all = vec![$($t::$v),+];
+        for x in &all {
+            match x { $($t::$v)|+ => {} }
+        }
+        sorted(all.iter().map(|x| serde_json::to_value(x).unwrap().as_str().unwrap().to_string()).collect::<Vec<String>>())
+    }};
+}
+
+fn keys_of<T: serde::Serialize>(x: &T) -> Vec<String> {
+    sorted(serde_json::to_value(x).unwrap().as_object().unwrap().keys().cloned().collect())
+}
+
+#[test]
+fn schemas_list_exactly_the_sections_fields_and_enum_values_of_the_rust_types() {
+    let s = Schemas::load();
+    let snap = "snapshot.v1.schema.json";
+    let conf = "config.v1.schema.json";
+    let asmt = "assessment.v1.schema.json";
+
+    // The top level of a snapshot: the marker and exactly the sections.
+    let mut top: Vec<String> = Section::ALL.iter().map(|x| x.as_str().to_string()).collect();
+    top.push("schema".into());
+    assert_eq!(s.property_names(snap, None), sorted(top));
+
+    // Enums.
+    let checks: Vec<(&str, &str, Vec<String>)> = vec![
+        (snap, "Section", variants!(Section: Patient, Contacts, ServiceCard, Appointments, Visits, Refusals, Plans, Recalls, Relatives, Communications, Feedback)),
+        (snap, "Sex", variants!(Sex: Female, Male)),
+        (snap, "Channel", variants!(Channel: Call, Sms, Whatsapp, Telegram, Viber, Max, Email)),
+        (snap, "ContactKind", variants!(ContactKind: Phone, Email)),
+        (snap, "Day", variants!(Day: Mon, Tue, Wed, Thu, Fri, Sat, Sun)),
+        (snap, "AppointmentStatus", variants!(AppointmentStatus: Booked, Confirmed, Cancelled, Noshow, Done)),
+        (snap, "PlanDecision", variants!(PlanDecision: Accepted, Thinking, Declined)),
+        (snap, "PlanItemStatus", variants!(PlanItemStatus: Planned, Scheduled, Done, Cancelled)),
+        (snap, "RecallKind", variants!(RecallKind: Hygiene, Checkup, Control, Followup)),
+        (snap, "Direction", variants!(Direction: In, Out)),
+        (snap, "Outcome", variants!(Outcome: Reached, NoAnswer, Busy, Booked, Declined, Callback, DoNotCall)),
+        (snap, "Sentiment", variants!(Sentiment: Negative, Neutral, Positive)),
+        (conf, "Locale", variants!(Locale: Ru, En)),
+        (conf, "Purpose", variants!(Purpose: Reminder, Followup, Invite, Offer)),
+        (asmt, "Verdict", variants!(Verdict: DoNotContact, NotVerified, Wait, MessageOnly, Call)),
+        (asmt, "Severity", variants!(Severity: Block, Warn, Info)),
+        (asmt, "ReasonKind", variants!(ReasonKind: AppointmentReminder, PlanUrgentUnstarted, PlanPartiallyDone, ControlExamDue, FollowupAgreed, HygieneDue, CheckupDue, PersonalDoctor)),
+        (asmt, "Section", variants!(Section: Patient, Contacts, ServiceCard, Appointments, Visits, Refusals, Plans, Recalls, Relatives, Communications, Feedback)),
+        (asmt, "Channel", variants!(Channel: Call, Sms, Whatsapp, Telegram, Viber, Max, Email)),
+        (asmt, "RuleId", sorted(RULES.iter().map(|r| r.id.to_string()).collect())),
+    ];
+    for (doc, def, rust) in checks {
+        assert_eq!(s.enum_values(doc, def), rust, "{doc} $defs/{def} vs the Rust enum");
+    }
+    assert_eq!(variants!(Verdict: DoNotContact, NotVerified, Wait, MessageOnly, Call).len(), Verdict::ALL.len());
+    assert_eq!(s.enum_values(asmt, "ReasonKind").len(), ReasonKind::ALL.len());
+
+    // Struct fields: full samples (struct literals: adding a field breaks this test's build).
+    let d = |t: &str| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap();
+    let t = |x: &str| ClockTime::parse(x).unwrap();
+    let at = LocalDateTime::parse("2026-11-26T14:00").unwrap();
+    let window = Window { days: vec![Day::Mon], from: t("12:00"), to: t("15:00") };
+    let prefs = Preferences {
+        do_not_contact: false, allowed: vec![], forbidden: vec![], preferred: Some(Channel::Call), windows: vec![window.clone()],
+        contact_person: Some("x".into()), ambiguous: vec![], unparsed: vec![],
+    };
+    let consent = Consent { calls: Some(true), messages: Some(true), advertising: Some(true) };
+    let card = ServiceCard { notes: vec![], consent: Some(consent.clone()), do_not_contact: Some(false), preferences: Some(prefs.clone()) };
+    let line = ServiceLine { name: "x".into(), code: Some("c".into()), price: Some(1.0), discount_pct: Some(0.0) };
+    let item = PlanItem { name: "x".into(), urgent: true, status: PlanItemStatus::Planned, due: Some(d("2026-01-01")) };
+    let structs: Vec<(&str, &str, Vec<String>)> = vec![
+        (snap, "Patient", keys_of(&Patient { id: Some("1".into()), full_name: None, family: None, given: None, patronymic: None, birth_date: None, sex: None, timezone: None })),
+        (snap, "Contact", keys_of(&Contact { value: "x".into(), kind: ContactKind::Phone, owner: "self".into(), messengers: vec![], primary: true })),
+        (snap, "Consent", keys_of(&consent)),
+        (snap, "ServiceCard", keys_of(&card)),
+        (snap, "Preferences", keys_of(&prefs)),
+        (snap, "Window", keys_of(&window)),
+        (snap, "Appointment", keys_of(&Appointment { start: at, doctor: None, specialty: None, service: None, status: AppointmentStatus::Booked })),
+        (snap, "ServiceLine", keys_of(&line)),
+        (snap, "Visit", keys_of(&Visit { date: d("2026-01-01"), doctor: None, specialty: None, services: vec![line.clone()] })),
+        (snap, "Refusal", keys_of(&Refusal { service: "x".into(), date: None, reason: None })),
+        (snap, "PlanItem", keys_of(&item)),
+        (snap, "Plan", keys_of(&Plan { id: None, created: None, doctor: None, specialty: None, signed: None, decision: None, items: vec![item.clone()] })),
+        (snap, "Recall", keys_of(&Recall { kind: RecallKind::Checkup, due: None, agreed: true, channel: None, set_by: None })),
+        (snap, "Relative", keys_of(&Relative { name: "x".into(), relation: None, patient_id: None, booked: None, due: vec![] })),
+        (snap, "Communication", keys_of(&Communication { at, channel: None, direction: Direction::Out, purpose: None, outcome: Outcome::Reached, note: None })),
+        (snap, "Feedback", keys_of(&Feedback { date: None, sentiment: Sentiment::Neutral, text: None })),
+        (conf, "HoursRange", keys_of(&Config::default().calling_hours)),
+        (conf, "VagueWindows", keys_of(&VagueWindows::default())),
+        (conf, "Campaign", keys_of(&Campaign { name: "x".into(), services: vec![], discount_pct: None })),
+        (conf, "Caller", keys_of(&Caller { name: None, role: None, clinic: None })),
+        (asmt, "Finding", keys_of(&Finding { rule: "x".into(), severity: Severity::Info, message: "m".into(), evidence: vec![], unverified: vec![Section::Plans] })),
+        (asmt, "Reason", keys_of(&Reason { kind: ReasonKind::CheckupDue, message: "m".into(), evidence: vec![] })),
+        (asmt, "DoNotOffer", keys_of(&DoNotOffer { service: "x".into(), why: "y".into() })),
+        (asmt, "InputProblem", keys_of(&InputProblem { section: Section::Plans, message: "m".into() })),
+    ];
+    for (doc, def, rust) in structs {
+        assert_eq!(s.property_names(doc, Some(def)), rust, "{doc} $defs/{def} vs the Rust struct");
+    }
+    let config = Config {
+        timezone: "Europe/Moscow".into(), calling_hours: Config::default().calling_hours, attempt_cap: 3, cooldown_days: 2,
+        recent_full_price_days: 30, checkup_interval_months: 6, hygiene_interval_months: 6, campaigns: vec![],
+        caller: Caller::default(), locale: Locale::Ru, vague_windows: VagueWindows::default(),
+    };
+    assert_eq!(s.property_names(conf, None), keys_of(&config), "config schema vs Config");
+    let assessment = Assessment {
+        verdict: Verdict::Call, channel: None, next_window: None, findings: vec![], reasons: vec![], do_not_offer: vec![],
+        context: Value::Null, unverified: vec![], preferences: None,
+        problems: vec![InputProblem { section: Section::Plans, message: "m".into() }],
+    };
+    assert_eq!(s.property_names(asmt, None), keys_of(&assessment), "assessment schema vs Assessment");
+    // The documented defaults are the Rust defaults.
+    let defaults: serde_json::Map<String, Value> = s.doc(conf)["properties"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v["default"].clone()))
+        .collect();
+    let rust_defaults = serde_json::to_value(Config::default()).unwrap();
+    for (k, v) in &defaults {
+        let r = &rust_defaults[k];
+        let same = if k == "caller" { json_subset(v, r) } else { v == r };
+        assert!(same, "config default of {k}: schema {v}, Rust {r}");
+    }
+}
+
+#[test]
+fn fixtures_validate_against_the_schemas() {
+    let s = Schemas::load();
+    let mut failures = Vec::new();
+    let mut snapshots = 0;
+    for (_, dir) in all_cases() {
+        let rel = dir.strip_prefix(fixtures()).unwrap().display().to_string();
+        let snap = read_json(&dir.join("snapshot.json"));
+        let expects_problems = read_json(&dir.join("expected.json")).get("problems").is_some();
+        let errs = s.validate("snapshot.v1.schema.json", &snap);
+        let strict = parse_strict::<Snapshot>("snapshot", &snap.to_string());
+        snapshots += 1;
+        match (expects_problems, errs.is_empty(), strict.is_ok()) {
+            (false, true, true) | (true, false, false) => {}
+            (false, false, _) => failures.push(format!("{rel}: snapshot: {}", errs.join("; "))),
+            (false, true, false) => failures.push(format!("{rel}: the schema accepts what Rust rejects: {:?}", strict.err())),
+            (true, true, _) => failures.push(format!("{rel}: a case about bad input passes the schema")),
+            (true, false, true) => failures.push(format!("{rel}: Rust accepts what the schema rejects: {}", errs.join("; "))),
+        }
+        if dir.join("config.json").exists() {
+            let errs = s.validate("config.v1.schema.json", &read_json(&dir.join("config.json")));
+            if !errs.is_empty() && read_json(&dir.join("expected.json")).get("error").is_none() {
+                failures.push(format!("{rel}: config: {}", errs.join("; ")));
+            }
+        }
+        if dir.join("own_log.json").exists() {
+            for (i, c) in read_json(&dir.join("own_log.json")).as_array().unwrap().iter().enumerate() {
+                let mut e = Vec::new();
+                s.check("snapshot.v1.schema.json", s.def("snapshot.v1.schema.json", "Communication"), c, &format!("own_log[{i}]"), &mut e);
+                failures.extend(e.into_iter().map(|x| format!("{rel}: {x}")));
+            }
+        }
+        // Every assessment the fixtures produce fits the assessment schema.
+        let case = load(&dir);
+        if let Ok(a) = rules::assess(&case.request, &TzDatabase) {
+            let errs = s.validate("assessment.v1.schema.json", &serde_json::to_value(&a).unwrap());
+            failures.extend(errs.into_iter().map(|x| format!("{rel}: assessment: {x}")));
+        }
+    }
+    // The demo MIS's patients, too (without their demo-only `scenario`).
+    let demo = root().join("tests/fixtures/demo_scenarios.json");
+    if demo.exists() {
+        for p in read_json(&demo)["patients"].as_array().unwrap() {
+            let mut p = p.clone();
+            let key = p["scenario"]["key"].as_str().unwrap_or("?").to_string();
+            p.as_object_mut().unwrap().remove("scenario");
+            snapshots += 1;
+            for e in s.validate("snapshot.v1.schema.json", &p) {
+                failures.push(format!("demo {key}: {e}"));
+            }
+        }
+    }
+    println!("{snapshots} snapshots validated");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
