@@ -658,3 +658,80 @@ fn fixtures_validate_against_the_schemas() {
     println!("{snapshots} snapshots validated");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Performance: a heavy card (2,000 visits, 5,000 communications) and many ordinary ones.
+
+fn heavy_snapshot(visits: usize, comms: usize) -> Snapshot {
+    let base = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let mut v = Vec::with_capacity(visits);
+    for i in 0..visits {
+        v.push(Visit {
+            date: base - chrono::Duration::days(i as i64 * 3),
+            doctor: Some(format!("Доктор {} А. Б.", i % 17)),
+            specialty: Some("терапевт".into()),
+            services: vec![
+                ServiceLine { name: format!("Услуга {}", i % 50), code: None, price: Some(1000.0 + i as f64), discount_pct: None },
+                ServiceLine { name: "Профессиональная гигиена".into(), code: None, price: Some(4500.0), discount_pct: Some(10.0) },
+            ],
+        });
+    }
+    let mut c = Vec::with_capacity(comms);
+    for i in 0..comms {
+        let at = (base - chrono::Duration::hours(i as i64 * 7)).and_hms_opt(12, 0, 0).unwrap();
+        c.push(Communication {
+            at: LocalDateTime::naive(at),
+            channel: Some(if i % 3 == 0 { Channel::Whatsapp } else { Channel::Call }),
+            direction: Direction::Out,
+            purpose: Some(["приглашение", "напоминание", "акция"][i % 3].into()),
+            outcome: if i % 5 == 0 { Outcome::Reached } else { Outcome::NoAnswer },
+            note: None,
+        });
+    }
+    let snap: Snapshot = serde_json::from_value(read_json(&fixtures().join("no_justified_reason/reason_present/snapshot.json"))).unwrap();
+    Snapshot { visits: Some(v), communications: Some(c), ..snap }
+}
+
+#[test]
+fn assess_is_linear_on_a_heavy_card() {
+    let now = DateTime::parse_from_rfc3339("2026-11-23T10:00:00+03:00").unwrap().with_timezone(&Utc);
+    let request = |snapshot: Snapshot| Request {
+        snapshot,
+        config: Config::default(),
+        now,
+        purpose: Some(Purpose::Offer),
+        own_log: Some((0..500).map(|i| Communication {
+            at: LocalDateTime::parse(&format!("2026-0{}-1{}T1{}:00:00+03:00", 1 + i % 9, i % 10, i % 10)).unwrap(),
+            channel: Some(Channel::Call), direction: Direction::Out, purpose: None, outcome: Outcome::NoAnswer, note: None,
+        }).collect()),
+        problems: vec![],
+    };
+    let time = |r: &Request, n: usize| {
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(rules::assess(r, &TzDatabase).unwrap());
+        }
+        start.elapsed() / n as u32
+    };
+    let small = request(heavy_snapshot(200, 500));
+    let heavy = request(heavy_snapshot(2000, 5000));
+    let (t_small, t_heavy) = (time(&small, 5), time(&heavy, 5));
+    println!("assess: 200 visits/500 comms {t_small:?}, 2000 visits/5000 comms {t_heavy:?}");
+    // Ten times the data must cost about ten times the time, not a hundred (allowing noise).
+    assert!(t_heavy < t_small * 30 + std::time::Duration::from_millis(5), "not linear: {t_small:?} -> {t_heavy:?}");
+    // Generous even for an unoptimised build on a shared machine.
+    assert!(t_heavy < std::time::Duration::from_millis(500), "a heavy card took {t_heavy:?}");
+}
+
+#[test]
+fn an_ordinary_card_takes_microseconds() {
+    let case = load(&fixtures().join("outside_window/before_the_window_today"));
+    let n = 2000;
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(rules::assess(&case.request, &TzDatabase).unwrap());
+    }
+    let each = start.elapsed() / n;
+    println!("assess: an ordinary card {each:?}");
+    assert!(each < std::time::Duration::from_millis(5), "an ordinary card took {each:?}");
+}
