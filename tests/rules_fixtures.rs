@@ -156,7 +156,7 @@ fn check_expected(exp: &Value, result: &Result<Assessment, ContractError>) -> Ve
                         f.rule == rule
                             && w.get("severity").is_none_or(|s| serde_json::to_value(f.severity).unwrap() == *s)
                             && w.get("message_contains").is_none_or(|m| f.message.contains(m.as_str().unwrap()))
-                            && w.get("not_verified").is_none_or(|n| n.as_bool().unwrap() == !f.unverified.is_empty())
+                            && w.get("not_verified").is_none_or(|n| n.as_bool().unwrap() != f.unverified.is_empty())
                     });
                     if !ok {
                         errs.push(format!("no finding like {w}; findings: {}", summary(a)));

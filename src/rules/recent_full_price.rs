@@ -30,7 +30,7 @@ pub fn amount(f: &Facts, v: f64) -> String {
     let sep = if f.ru() { '\u{a0}' } else { ',' };
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -61,7 +61,7 @@ fn check(f: &Facts, out: &mut Out) {
     if recent.is_empty() {
         return;
     }
-    recent.sort_by(|a, b| b.1.cmp(&a.1));
+    recent.sort_by_key(|r| std::cmp::Reverse(r.1));
     let mut evidence = Vec::new();
     let mut touched: Vec<(String, String)> = Vec::new();
     for (name, date, price) in &recent {

@@ -28,6 +28,14 @@ pub fn same_service(a: &str, b: &str) -> bool {
     !short.is_empty() && short.iter().all(|w| long.contains(w))
 }
 
+/// The configured campaigns about this service (by a listed service or by the campaign's name).
+pub fn campaigns_about<'c>(campaigns: &'c [crate::model::Campaign], service: &str) -> Vec<&'c crate::model::Campaign> {
+    campaigns
+        .iter()
+        .filter(|c| same_service(&c.name, service) || c.services.iter().any(|s| same_service(s, service)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::same_service;
@@ -43,10 +51,3 @@ mod tests {
     }
 }
 
-/// The configured campaigns about this service (by a listed service or by the campaign's name).
-pub fn campaigns_about<'c>(campaigns: &'c [crate::model::Campaign], service: &str) -> Vec<&'c crate::model::Campaign> {
-    campaigns
-        .iter()
-        .filter(|c| same_service(&c.name, service) || c.services.iter().any(|s| same_service(s, service)))
-        .collect()
-}
