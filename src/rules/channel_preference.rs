@@ -48,8 +48,9 @@ pub fn calls_excluded(f: &Facts) -> bool {
     f.prefs.as_ref().is_some_and(|p| p.forbidden.contains(&Channel::Call) || (!p.allowed.is_empty() && !p.allowed.contains(&Channel::Call)))
 }
 
-/// The written channel to use: preferred, then allowed ones the phones are marked for, then
-/// messengers marked on the phones, then SMS, then e-mail.
+/// The written channel to use: preferred, then the one agreed for the recall at hand, then
+/// allowed ones the phones are marked for, then messengers marked on the phones, then SMS, then
+/// e-mail.
 pub fn message_channel(f: &Facts) -> Option<Channel> {
     if messages_refused(f) {
         return None;
@@ -58,6 +59,10 @@ pub fn message_channel(f: &Facts) -> Option<Channel> {
     let prefs = f.prefs.as_ref();
     if let Some(p) = prefs.and_then(|p| p.preferred).filter(|c| ok(*c)) {
         return Some(p);
+    }
+    // The channel agreed for the reminder the contact is about.
+    if let Some(c) = f.reasons.iter().filter_map(|r| super::reasons::agreed_channel(f, r.kind)).find(|c| ok(*c)) {
+        return Some(c);
     }
     let allowed: Vec<Channel> = prefs.map(|p| p.allowed.clone()).unwrap_or_default();
     if let Some(c) = allowed.iter().copied().find(|c| ok(*c) && available(f, *c)) {

@@ -3,11 +3,13 @@
 //! Playbook, "Justified reasons to contact" (seed 003, rule 2: name a concrete reason) and
 //! "Unjustified contacts": mass promotions, "gifts" with a deadline, calls "because the doctor has
 //! free slots". With no justified reason (see `reasons`) the verdict is `message_only`. A reminder
-//! of an upcoming appointment is a reason, but "a message is enough": when it is the only one
-//! the verdict is `message_only` too, unless the patient prefers calls.
+//! of an upcoming appointment is a reason, but "a message is enough"; so is a recall the patient
+//! agreed to receive as a message (reason 6, "call or message, as the patient chose"). When every
+//! reason is of that kind the verdict is `message_only` too, unless the patient prefers calls.
 
 use crate::model::{Channel, ReasonKind, Section, Severity};
 
+use super::reasons::message_is_enough;
 use super::text::tr;
 use super::{Blocks, Effect, Facts, Out, Rule};
 
@@ -32,15 +34,16 @@ fn check(f: &Facts, out: &mut Out) {
         );
         return;
     }
-    let only_reminders = f.reasons.iter().all(|r| r.kind == ReasonKind::AppointmentReminder);
     let prefers_calls = f.prefs.as_ref().is_some_and(|p| p.preferred == Some(Channel::Call));
-    if only_reminders && !prefers_calls {
-        out.push(
-            Severity::Info,
-            Effect::MessageOnly,
-            tr(loc, || "Повод — напоминание о записи: достаточно сообщения".into(),
-               || "The reason is a reminder of the appointment: a message is enough".into()),
-            vec![],
-        );
+    if prefers_calls || !f.reasons.iter().all(|r| message_is_enough(f, r)) {
+        return;
     }
+    let msg = if f.reasons.iter().all(|r| r.kind == ReasonKind::AppointmentReminder) {
+        tr(loc, || "Повод — напоминание о записи: достаточно сообщения".into(),
+           || "The reason is a reminder of the appointment: a message is enough".into())
+    } else {
+        tr(loc, || "Напоминание согласовано сообщением — не звоните".into(),
+           || "The reminder was agreed as a message — do not call".into())
+    };
+    out.push(Severity::Info, Effect::MessageOnly, msg, vec![]);
 }

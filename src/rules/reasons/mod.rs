@@ -69,6 +69,24 @@ pub fn plan_label(f: &Facts, p: &Plan) -> String {
     parts.join(", ")
 }
 
+/// The channel agreed for the recall behind a reason (hygiene, check-up, follow-up), if any.
+pub fn agreed_channel(f: &Facts, kind: ReasonKind) -> Option<crate::model::Channel> {
+    let recall_kind = match kind {
+        ReasonKind::HygieneDue => crate::model::RecallKind::Hygiene,
+        ReasonKind::CheckupDue => crate::model::RecallKind::Checkup,
+        ReasonKind::FollowupAgreed => crate::model::RecallKind::Followup,
+        _ => return None,
+    };
+    f.recalls()?.iter().find(|r| r.kind == recall_kind && r.agreed).and_then(|r| r.channel)
+}
+
+/// A message is enough for this reason: a reminder of an appointment (playbook reason 1), or a
+/// recall the patient agreed to receive as a message (reason 6: "call or message, as the
+/// patient chose").
+pub fn message_is_enough(f: &Facts, r: &Reason) -> bool {
+    r.kind == ReasonKind::AppointmentReminder || agreed_channel(f, r.kind).is_some_and(|c| c.is_message())
+}
+
 /// Whether `due` is reached now (or within the lead time).
 pub fn is_due(f: &Facts, due: NaiveDate) -> bool {
     due <= f.today + Duration::days(DUE_LEAD_DAYS)
