@@ -45,6 +45,10 @@ pub struct Finding {
     pub message: String,
     #[serde(default)]
     pub evidence: Vec<String>,
+    /// Non-empty when the check could not be made: the sections it needed were not read.
+    /// Such a finding means "not verified", never "no problem".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unverified: Vec<Section>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -58,6 +62,33 @@ pub enum ReasonKind {
     HygieneDue,
     CheckupDue,
     PersonalDoctor,
+}
+
+impl ReasonKind {
+    /// In the playbook's order ("Justified reasons to contact", 1-8).
+    pub const ALL: [ReasonKind; 8] = [
+        ReasonKind::AppointmentReminder,
+        ReasonKind::PlanUrgentUnstarted,
+        ReasonKind::PlanPartiallyDone,
+        ReasonKind::ControlExamDue,
+        ReasonKind::FollowupAgreed,
+        ReasonKind::HygieneDue,
+        ReasonKind::CheckupDue,
+        ReasonKind::PersonalDoctor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonKind::AppointmentReminder => "appointment_reminder",
+            ReasonKind::PlanUrgentUnstarted => "plan_urgent_unstarted",
+            ReasonKind::PlanPartiallyDone => "plan_partially_done",
+            ReasonKind::ControlExamDue => "control_exam_due",
+            ReasonKind::FollowupAgreed => "followup_agreed",
+            ReasonKind::HygieneDue => "hygiene_due",
+            ReasonKind::CheckupDue => "checkup_due",
+            ReasonKind::PersonalDoctor => "personal_doctor",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,8 +1,42 @@
-//! The pre-call checks. Placeholder until the rules land: everything is "not verified".
+//! The pre-call checks (PLAYBOOK.md, "The five pre-call checks", "Justified reasons",
+//! "Unjustified contacts", "Attempts and cadence").
+//!
+//! One file per check, named by its id, registered in [`RULES`]. Each check declares the
+//! sections it needs and whether it can block; when a needed section was not read, the check
+//! reports "not verified" (the finding carries the missing sections), never "no problem".
+//!
+//! The verdict follows a fixed precedence: `do_not_contact` (any block) > `not_verified` (a
+//! check that could block this contact lacked a section) > `wait` (outside every allowed
+//! window, or in cooldown) > `message_only` > `call`.
 
 use chrono::{DateTime, Utc};
 
 use crate::model::*;
+
+pub mod context;
+pub mod facts;
+pub mod reasons;
+pub mod services;
+pub mod text;
+pub mod windows;
+
+pub mod already_booked;
+pub mod attempts_exceeded;
+pub mod channel_preference;
+pub mod clinic_hours;
+pub mod cooldown;
+pub mod do_not_contact;
+pub mod negative_experience;
+pub mod no_call_agreement;
+pub mod no_justified_reason;
+pub mod no_marketing_consent;
+pub mod outside_window;
+pub mod recent_full_price;
+pub mod refused_service;
+pub mod relative_due;
+pub mod unjustified_after_consultation;
+
+use facts::Facts;
 
 /// Everything the core needs for one assessment. The core never reads the clock: `now` is here.
 #[derive(Debug, Clone)]
@@ -17,26 +51,210 @@ pub struct Request {
     pub problems: Vec<InputProblem>,
 }
 
-pub fn assess(request: &Request, zones: &dyn Zones) -> Result<Assessment, ContractError> {
-    if !zones.is_known(&request.config.timezone) {
-        return Err(ContractError {
-            input: "config".into(),
-            path: "timezone".into(),
-            line: 0,
-            column: 0,
-            message: format!("unknown time zone {:?}", request.config.timezone),
-        });
+/// When a check can block the contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocks {
+    Never,
+    Always,
+    /// Only for these purposes; an unknown purpose could be any of them.
+    For(&'static [Purpose]),
+}
+
+/// What a finding does to the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Shown only.
+    None,
+    /// Do not contact (severity `block`).
+    Block,
+    /// Not now; contact from `until` on (or the next open window).
+    Wait { until: Option<DateTime<Utc>> },
+    /// At most a written message.
+    MessageOnly,
+}
+
+/// One finding of a check, before the engine names the rule.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub severity: Severity,
+    pub effect: Effect,
+    pub message: String,
+    pub evidence: Vec<String>,
+}
+
+/// What a check reports.
+#[derive(Debug, Default)]
+pub struct Out {
+    pub hits: Vec<Hit>,
+    pub do_not_offer: Vec<DoNotOffer>,
+}
+
+impl Out {
+    pub fn push(&mut self, severity: Severity, effect: Effect, message: String, evidence: Vec<String>) {
+        self.hits.push(Hit { severity, effect, message, evidence });
     }
+    pub fn block(&mut self, message: String, evidence: Vec<String>) {
+        self.push(Severity::Block, Effect::Block, message, evidence);
+    }
+    pub fn warn(&mut self, message: String, evidence: Vec<String>) {
+        self.push(Severity::Warn, Effect::None, message, evidence);
+    }
+    pub fn info(&mut self, message: String, evidence: Vec<String>) {
+        self.push(Severity::Info, Effect::None, message, evidence);
+    }
+}
+
+/// A pre-call check.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// The id: also the file name `src/rules/<id>.rs` and the fixture folder.
+    pub id: &'static str,
+    /// Sections the check needs; when one is not read the check is "not verified".
+    pub needs: &'static [Section],
+    pub blocks: Blocks,
+    /// Runs on what was read even when a needed section is missing (a block found in what
+    /// was read still counts; otherwise the check is reported as not verified).
+    pub partial: bool,
+    /// What the check verifies, for the "not verified" message: (ru, en).
+    pub what: (&'static str, &'static str),
+    pub check: fn(&Facts, &mut Out),
+}
+
+impl Rule {
+    pub fn can_block(&self, purpose: Option<Purpose>) -> bool {
+        match self.blocks {
+            Blocks::Never => false,
+            Blocks::Always => true,
+            Blocks::For(list) => purpose.is_none_or(|p| list.contains(&p)),
+        }
+    }
+}
+
+/// Every check, in the order findings are listed.
+pub const RULES: &[Rule] = &[
+    do_not_contact::RULE,
+    attempts_exceeded::RULE,
+    already_booked::RULE,
+    no_marketing_consent::RULE,
+    refused_service::RULE,
+    recent_full_price::RULE,
+    negative_experience::RULE,
+    cooldown::RULE,
+    clinic_hours::RULE,
+    outside_window::RULE,
+    no_call_agreement::RULE,
+    channel_preference::RULE,
+    unjustified_after_consultation::RULE,
+    no_justified_reason::RULE,
+    relative_due::RULE,
+];
+
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+fn not_verified_hit(f: &Facts, rule: &Rule, missing: &[Section]) -> Hit {
+    let names = missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+    let severity = if rule.can_block(f.purpose) { Severity::Warn } else { Severity::Info };
+    let message = text::tr(
+        f.locale,
+        || format!("Не проверено: {} — не прочитан раздел {names}", rule.what.0),
+        || format!("Not verified: {} — section {names} was not read", rule.what.1),
+    );
+    Hit { severity, effect: Effect::None, message, evidence: vec![] }
+}
+
+pub fn assess(request: &Request, zones: &dyn Zones) -> Result<Assessment, ContractError> {
+    let f = Facts::new(request, zones)?;
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut do_not_offer: Vec<DoNotOffer> = Vec::new();
+    let mut blocked = false;
+    let mut unverifiable_block = false;
+    let mut wait = false;
+    let mut wait_from: DateTime<Utc> = f.now;
+    let mut message_only = false;
+
+    for rule in RULES {
+        let missing: Vec<Section> = rule.needs.iter().copied().filter(|s| !f.is_read(*s)).collect();
+        let mut out = Out::default();
+        if missing.is_empty() || rule.partial {
+            (rule.check)(&f, &mut out);
+        }
+        let rule_blocked = out.hits.iter().any(|h| h.effect == Effect::Block);
+        if !missing.is_empty() && !rule_blocked {
+            if rule.can_block(f.purpose) {
+                unverifiable_block = true;
+            }
+            let hit = not_verified_hit(&f, rule, &missing);
+            findings.push(Finding {
+                rule: rule.id.to_string(),
+                severity: hit.severity,
+                message: hit.message,
+                evidence: hit.evidence,
+                unverified: missing.clone(),
+            });
+        }
+        for hit in out.hits {
+            match hit.effect {
+                Effect::None => {}
+                Effect::Block => blocked = true,
+                Effect::Wait { until } => {
+                    wait = true;
+                    if let Some(t) = until {
+                        wait_from = wait_from.max(t);
+                    }
+                }
+                Effect::MessageOnly => message_only = true,
+            }
+            findings.push(Finding {
+                rule: rule.id.to_string(),
+                severity: hit.severity,
+                message: hit.message,
+                evidence: hit.evidence,
+                unverified: vec![],
+            });
+        }
+        for d in out.do_not_offer {
+            if !do_not_offer.iter().any(|x| x.service == d.service && x.why == d.why) {
+                do_not_offer.push(d);
+            }
+        }
+    }
+
+    let verdict = if blocked {
+        Verdict::DoNotContact
+    } else if unverifiable_block {
+        Verdict::NotVerified
+    } else if wait {
+        Verdict::Wait
+    } else if message_only {
+        Verdict::MessageOnly
+    } else {
+        Verdict::Call
+    };
+    let next_window = if verdict == Verdict::Wait {
+        windows::next_open_instant(&f.schedule, zones, f.patient_zone, wait_from)
+            .and_then(|t| windows::rfc3339_in(zones, f.patient_zone, t))
+    } else {
+        None
+    };
+    let channel = match verdict {
+        Verdict::DoNotContact | Verdict::NotVerified => None,
+        Verdict::Wait if message_only => channel_preference::message_channel(&f),
+        Verdict::MessageOnly => channel_preference::message_channel(&f),
+        Verdict::Wait | Verdict::Call => channel_preference::call_channel(&f),
+    };
+
     Ok(Assessment {
-        verdict: Verdict::NotVerified,
-        channel: None,
-        next_window: None,
-        findings: vec![],
-        reasons: vec![],
-        do_not_offer: vec![],
-        context: serde_json::Value::Null,
-        unverified: Section::ALL.into_iter().filter(|s| !request.snapshot.has(*s)).collect(),
-        preferences: None,
+        verdict,
+        channel,
+        next_window,
+        findings,
+        reasons: f.reasons.clone(),
+        do_not_offer,
+        context: context::build(&f),
+        unverified: f.unread_sections(),
+        preferences: f.prefs.clone(),
         problems: request.problems.clone(),
     })
 }
