@@ -302,8 +302,8 @@ mod tests {
             channel: Some(Channel::Whatsapp),
             next_window: Some("2026-11-23T12:00:00+03:00".into()),
             findings: vec![
-                Finding { rule: "already_booked".into(), severity: Severity::Block, message: "booked".into(), evidence: vec![] },
-                Finding { rule: "outside_window".into(), severity: Severity::Warn, message: "later".into(), evidence: vec![] },
+                Finding { rule: "already_booked".into(), severity: Severity::Block, message: "booked".into(), evidence: vec![], unverified: vec![] },
+                Finding { rule: "outside_window".into(), severity: Severity::Warn, message: "later".into(), evidence: vec![], unverified: vec![] },
             ],
             reasons: vec![],
             do_not_offer: vec![DoNotOffer { service: "Имплантация".into(), why: "отказ".into() }],
