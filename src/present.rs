@@ -194,11 +194,12 @@ pub fn panel(assessment: &Assessment, snapshot: &Snapshot, locale: Locale) -> Pa
     let notes: &[String] = snapshot.service_card.as_ref().map(|c| c.notes.as_slice()).unwrap_or(&[]);
     let w = words(locale);
     let mut groups = Vec::new();
+    // A check that could not be made goes under "Not verified", never among the warnings.
     let findings = |sev: Severity| -> Vec<Item> {
         assessment
             .findings
             .iter()
-            .filter(|f| f.severity == sev)
+            .filter(|f| f.severity == sev && f.unverified.is_empty())
             .map(|f| Item { text: f.message.clone(), source: Some(f.rule.clone()) })
             .collect()
     };
@@ -230,6 +231,13 @@ pub fn panel(assessment: &Assessment, snapshot: &Snapshot, locale: Locale) -> Pa
         .filter(|s| !assessment.problems.iter().any(|p| p.section == **s))
         .map(|s| Item { text: format!("{}: {}", section_name(*s, locale), w.not_read), source: Some(s.as_str().into()) })
         .collect();
+    not_verified.extend(
+        assessment
+            .findings
+            .iter()
+            .filter(|f| !f.unverified.is_empty())
+            .map(|f| Item { text: f.message.clone(), source: Some(f.rule.clone()) }),
+    );
     not_verified.extend(assessment.problems.iter().map(|p| Item {
         text: format!("{}: {} ({})", section_name(p.section, locale), w.unreadable, p.message),
         source: Some(p.section.as_str().into()),

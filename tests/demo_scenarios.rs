@@ -22,19 +22,9 @@ use precall::rules::{assess, Request};
 /// Scenarios whose expectation the rules do not follow on purpose, each reported to the lead
 /// with the playbook's argument. A disputed scenario is printed, not failed; if it starts to
 /// agree, the test fails so that this list is kept honest.
-const DISPUTED: &[(&str, &str)] = &[
-    (
-        "attempts_exceeded",
-        "expects no reasons; the agreed hygiene recall (due 2026-10-26) is a justified reason \
-         (playbook reason 6) even though the attempt cap blocks contacting now: reasons say what a \
-         contact would be about, the verdict says whether to make it",
-    ),
-    (
-        "negative_feedback",
-        "expects do_not_contact and no reasons; the issue says negative feedback warns (route to a \
-         manager, no selling), it does not block; the agreed hygiene recall stays a reason",
-    ),
-];
+/// Scenarios whose expectation the rules dispute, with the argument (none at present: the
+/// two earlier disputes were settled in the data and in `negative_experience`).
+const DISPUTED: &[(&str, &str)] = &[];
 
 fn load() -> Value {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo_scenarios.json");

@@ -110,7 +110,10 @@ fn now(o: &Options) -> Result<DateTime<Utc>, Fail> {
         Some(s) => DateTime::parse_from_rfc3339(s)
             .map(|d| d.with_timezone(&Utc))
             .map_err(|e| Fail(format!("--now {s:?}: {e} (expected RFC 3339, e.g. 2026-11-23T10:00:00+03:00)"))),
-        None => Ok(Utc::now()),
+        None => {
+            let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?;
+            DateTime::from_timestamp(since_epoch.as_secs() as i64, 0).ok_or_else(|| Fail("the system clock is out of range".into()))
+        }
     }
 }
 

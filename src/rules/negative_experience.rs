@@ -3,9 +3,11 @@
 //! Playbook, "Unjustified contacts": "After a negative experience the caller does not know
 //! about: the call irritates; route to a manager, no selling." Seed 003: "«обзвон» вызывает
 //! раздражение, особенно на фоне негативного опыта лечения в клинике, о чем «звонящий» не знает".
-//! Negative feedback not followed by later positive feedback warns: a manager first, no offers.
+//! The playbook lists this among the *unjustified* contacts, so open negative feedback (not
+//! followed by later positive feedback) blocks the administrator's call: route it to a manager.
+//! Only a plain reminder of a booked appointment still goes ahead, with a warning.
 
-use crate::model::{Section, Sentiment};
+use crate::model::{Purpose, Section, Sentiment};
 
 use super::text::{full_date, tr};
 use super::{Blocks, Facts, Out, Rule};
@@ -13,7 +15,7 @@ use super::{Blocks, Facts, Out, Rule};
 pub const RULE: Rule = Rule {
     id: "negative_experience",
     needs: &[Section::Feedback],
-    blocks: Blocks::Never,
+    blocks: Blocks::For(&[Purpose::Followup, Purpose::Invite, Purpose::Offer]),
     partial: false,
     what: ("отзывы пациента", "the patient's feedback"),
     check,
@@ -44,10 +46,19 @@ fn check(f: &Facts, out: &mut Out) {
             format!("{d}: {}", x.text.as_deref().unwrap_or(""))
         })
         .collect();
-    out.warn(
-        tr(loc,
-           || format!("Негативный отзыв{when}{quote} — не продавайте, сначала менеджер"),
-           || format!("Negative feedback{when}{quote} — no selling; route to a manager first")),
-        evidence,
-    );
+    if f.purpose == Some(Purpose::Reminder) {
+        out.warn(
+            tr(loc,
+               || format!("Негативный отзыв{when}{quote} — только напоминание, ничего не предлагать"),
+               || format!("Negative feedback{when}{quote} — the reminder only, offer nothing")),
+            evidence,
+        );
+    } else {
+        out.block(
+            tr(loc,
+               || format!("Негативный отзыв{when}{quote} — не звонить: передайте менеджеру"),
+               || format!("Negative feedback{when}{quote} — do not call: hand over to a manager")),
+            evidence,
+        );
+    }
 }
