@@ -108,6 +108,7 @@ impl<'a, D: Dom> Engine<'a, D> {
     pub fn extract(&self, profile: &Profile) -> Extraction {
         let root = self.dom.root();
         let mut snapshot = Map::new();
+        snapshot.insert("schema".into(), Value::String(super::SNAPSHOT_SCHEMA.into()));
         let mut coverage = Coverage::default();
         for section in Section::ALL {
             let Some(spec) = profile.sections.get(section.as_str()) else {
@@ -690,13 +691,22 @@ fn normalize_one(spec: &Spec, raw: &Raw) -> Got {
     };
     if let Some(map) = &spec.map {
         let k = key(&text);
-        // A key, or text that already is one of the map's values (a contract word in an attribute).
-        let hit = map.get(&k).or_else(|| map.values().find(|v| v.as_str() == Some(k.as_str()))).or_else(|| {
-            map.iter()
-                .filter(|(mk, _)| !mk.is_empty() && k.contains(&key(mk)))
-                .max_by_key(|(mk, _)| mk.chars().count())
-                .map(|(_, v)| v)
-        });
+        // A key, or text that already is one of the map's values (a contract word in an
+        // attribute), or (with `map_contains`) the longest key contained in the text.
+        let hit = map
+            .iter()
+            .find(|(mk, _)| key(mk) == k)
+            .map(|(_, v)| v)
+            .or_else(|| map.values().find(|v| v.as_str() == Some(k.as_str())))
+            .or_else(|| {
+                if !spec.map_contains {
+                    return None;
+                }
+                map.iter()
+                    .filter(|(mk, _)| !key(mk).is_empty() && k.contains(&key(mk)))
+                    .max_by_key(|(mk, _)| mk.chars().count())
+                    .map(|(_, v)| v)
+            });
         match hit {
             Some(Value::Null) => return Got::Unstated,
             Some(v) => return Got::Value(v.clone()),

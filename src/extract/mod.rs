@@ -24,6 +24,9 @@ use serde::Serialize;
 use crate::model::Section;
 pub use profile::{Norm, OneOrMany, Profile, Read, Source, SourceSpec, Spec};
 
+/// The contract marker extraction writes into the snapshot.
+pub const SNAPSHOT_SCHEMA: &str = "precall.snapshot/1";
+
 /// Work limits: a hostile page cannot make extraction slow or large.
 pub mod limits {
     /// Rows read per list (per table); more are dropped and the coverage says "truncated".

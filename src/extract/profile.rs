@@ -107,10 +107,15 @@ pub struct Spec {
     /// Normaliser (default "text").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub norm: Option<Norm>,
-    /// Word map applied to the text (lower case, trailing punctuation dropped): exact key
-    /// first, then the longest key contained in the text. Values are JSON (strings, booleans, null).
+    /// Word map applied to the text, compared in lower case without trailing punctuation
+    /// ("ё" as "е"). Values are JSON (strings, booleans, null = "not stated"). Text that is
+    /// already one of the values passes. No match: the normaliser if `norm` is given (e.g.
+    /// "text" for "any other text verbatim"), else the value is invalid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub map: Option<BTreeMap<String, serde_json::Value>>,
+    /// Also accept text that contains a key (the longest key wins): "Подтверждена (SMS)".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub map_contains: bool,
     /// Take the n-th whitespace-separated word (0-based; negative counts from the end).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub word: Option<i32>,
