@@ -168,3 +168,18 @@ fn demo_fallbacks_by_column_and_label_read_the_same() {
         }
     }
 }
+
+/// tests/web_dom.rs (the same fixtures in the browser) lists its cases by hand: it must name
+/// every fixture directory.
+#[test]
+fn the_browser_test_lists_every_fixture() {
+    let web = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/web_dom.rs")).unwrap();
+    for pdir in fs::read_dir(root()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()) {
+        let profile = pdir.file_name().unwrap().to_string_lossy().to_string();
+        for case in fs::read_dir(&pdir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.join("page.html").exists()) {
+            let name = case.file_name().unwrap().to_string_lossy().to_string();
+            let entry = format!("\"{profile}\" / \"{name}\"");
+            assert!(web.contains(&entry), "tests/web_dom.rs does not list {entry}");
+        }
+    }
+}
