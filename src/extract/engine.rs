@@ -719,7 +719,7 @@ fn normalize_one(spec: &Spec, raw: &Raw) -> Got {
     let norm = spec.norm.unwrap_or(Norm::Text);
     let res: Result<Option<Value>, Rejected> = match norm {
         Norm::Text | Norm::Phone => Ok(text_value(&text)),
-        Norm::Lower => Ok(text_value(&text.to_lowercase())),
+        Norm::Lower => Ok(text_value(&normalize::lower(&text))),
         Norm::Date => normalize::date(&text, DateOrder::DayFirst),
         Norm::DateUs => normalize::date(&text, DateOrder::MonthFirst),
         Norm::Datetime => normalize::datetime(&text, DateOrder::DayFirst),

@@ -4,7 +4,7 @@
 //! explicit "not stated" ("не указано", "—"), or `Err(Rejected)` when the text is not what the
 //! field expects (the engine then records the field as invalid). None of them panics.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use serde_json::Value;
 
 use crate::model::{Channel, LocalDateTime};
@@ -77,10 +77,34 @@ pub fn normalize_text(s: &str, max_bytes: usize) -> String {
     sink.finish()
 }
 
+/// Lower case for the scripts clinic pages use (Latin, Latin-1, Cyrillic, Greek); other
+/// characters are kept. By hand: the full Unicode case tables cost ~15 KB of .wasm.
+pub fn lower_char(c: char) -> char {
+    let u = c as u32;
+    let l = match u {
+        0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE | 0x391..=0x3A1 | 0x3A3..=0x3AB | 0x410..=0x42F => u + 0x20,
+        0x400..=0x40F => u + 0x50,
+        _ => u,
+    };
+    char::from_u32(l).unwrap_or(c)
+}
+
+pub fn lower(s: &str) -> String {
+    s.chars().map(lower_char).collect()
+}
+
+/// A letter of the scripts clinic pages use (see [`lower_char`]), or any other non-ASCII
+/// character that is not a space or punctuation mark we know.
+pub fn is_letter(c: char) -> bool {
+    let u = c as u32;
+    c.is_ascii_alphabetic()
+        || matches!(u, 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x370..=0x3FF | 0x400..=0x52F)
+}
+
 /// Lower case, trimmed, without trailing punctuation: the key for maps and word lists.
 pub fn key(s: &str) -> String {
     let t = s.trim().trim_end_matches(['.', ':', ';', ',', '!', '*']);
-    t.trim().to_lowercase().replace('ё', "е")
+    lower(t.trim()).replace('ё', "е")
 }
 
 /// Markers that mean "the page states nothing here".
@@ -119,14 +143,14 @@ fn tokens(s: &str) -> Vec<Tok> {
                 chars.next();
             }
             out.push(Tok::Num(n, len));
-        } else if c.is_alphabetic() {
+        } else if is_letter(c) {
             let mut w = String::new();
             while let Some(&d) = chars.peek() {
-                if !d.is_alphabetic() {
+                if !is_letter(d) {
                     break;
                 }
                 if w.len() < 32 {
-                    w.extend(d.to_lowercase());
+                    w.push(lower_char(d));
                 }
                 chars.next();
             }
@@ -250,7 +274,7 @@ pub fn date(s: &str, order: DateOrder) -> Result<Option<Value>, Rejected> {
     }
     let toks = tokens(s);
     let (d, _) = find_date(&toks, order).ok_or(Rejected)?;
-    Ok(Some(Value::String(d.format("%Y-%m-%d").to_string())))
+    Ok(Some(Value::String(iso_date(d))))
 }
 
 /// A local date-time as "YYYY-MM-DDTHH:MM" from "26.11.2026 14:00", "11/26/2026 2:00 PM",
@@ -265,7 +289,12 @@ pub fn datetime(s: &str, order: DateOrder) -> Result<Option<Value>, Rejected> {
     let toks = tokens(s);
     let (d, next) = find_date(&toks, order).ok_or(Rejected)?;
     let t = find_time(&toks, next).ok_or(Rejected)?;
-    Ok(Some(Value::String(d.and_time(t).format("%Y-%m-%dT%H:%M").to_string())))
+    Ok(Some(Value::String(format!("{}T{:02}:{:02}", iso_date(d), t.hour(), t.minute()))))
+}
+
+/// "YYYY-MM-DD" (by hand: chrono's formatter costs kilobytes of .wasm).
+fn iso_date(d: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -380,9 +409,9 @@ fn channel_word(w: &str) -> Option<Channel> {
 /// Every channel named in the text, in order, without repeats: "WhatsApp, Telegram" or a
 /// class list "icon msg-whatsapp" both work.
 pub fn channels(s: &str) -> Vec<Channel> {
-    let lower = s.to_lowercase().replace("e-mail", "email");
+    let lowered = lower(s).replace("e-mail", "email");
     let mut out = Vec::new();
-    for w in lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(256) {
+    for w in lowered.split(|c: char| !(is_letter(c) || c.is_ascii_digit())).filter(|w| !w.is_empty()).take(256) {
         if let Some(c) = channel_word(w) {
             if !out.contains(&c) {
                 out.push(c);
@@ -469,5 +498,12 @@ mod tests {
         assert_eq!(channels("Ватсапом и по e-mail"), vec![Channel::Whatsapp, Channel::Email]);
         assert_eq!(channels("maximum"), vec![]);
         assert_eq!(contact_kind("a@b.ru"), "email");
+    }
+
+    #[test]
+    fn lower_case_for_clinic_scripts() {
+        assert_eq!(lower("ПРИВЕТ Ёж ЀЏ Wörld ÀÉ ΣΑ"), "привет ёж ѐџ wörld àé σα");
+        assert_eq!(key(" Отменён. "), "отменен");
+        assert!(is_letter('я') && is_letter('é') && !is_letter('1') && !is_letter('-') && !is_letter(' '));
     }
 }

@@ -12,23 +12,32 @@ use serde::{Deserialize, Serialize};
 use crate::model::Section;
 
 /// One string or a list of strings in the JSON.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(from = "OneOrManyRepr")]
+///
+/// `Source` and `OneOrMany` have hand-written `Deserialize` impls instead of
+/// `#[serde(untagged)]`: untagged enums pull serde's buffering machinery into the .wasm.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct OneOrMany(pub Vec<String>);
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrManyRepr {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl From<OneOrManyRepr> for OneOrMany {
-    fn from(r: OneOrManyRepr) -> Self {
-        match r {
-            OneOrManyRepr::One(s) => OneOrMany(vec![s]),
-            OneOrManyRepr::Many(v) => OneOrMany(v),
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany(vec![v.to_string()]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+                let mut v = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    v.push(s);
+                }
+                Ok(OneOrMany(v))
+            }
         }
+        d.deserialize_any(V)
     }
 }
 
@@ -133,11 +142,30 @@ pub struct Spec {
 
 /// Where to read: a CSS selector string, or an object combining a place (`label`, `column`,
 /// `url_after`, `url_param`, `sibling`) with an optional `css` inside it and a `read` mode.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Source {
     Css(String),
     Full(SourceSpec),
+}
+
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Source;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a CSS selector or a source object")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Source, E> {
+                Ok(Source::Css(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Source, A::Error> {
+                SourceSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Source::Full)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
