@@ -21,8 +21,11 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// Collapses whitespace (including no-break and thin spaces) to single spaces, trims, drops
-/// invisible and control characters, and stops at `max_bytes` (on a character boundary).
-/// Returns whether the output was cut.
+/// control characters, and stops at `max_bytes` (on a character boundary).
+///
+/// Invisible format characters (zero-width, bidi controls) are kept: the snapshot is the
+/// page's data, verbatim. Whoever shows it must isolate it (the overlay: text nodes with
+/// `unicode-bidi: isolate`), and matching uses [`key`], which drops them.
 pub struct TextSink {
     out: String,
     max_bytes: usize,
@@ -49,7 +52,7 @@ impl TextSink {
                 self.pending_space = !self.out.is_empty();
                 continue;
             }
-            if is_invisible(c) || c.is_control() {
+            if c.is_control() {
                 continue;
             }
             let need = c.len_utf8() + usize::from(self.pending_space);
@@ -101,8 +104,15 @@ pub fn is_letter(c: char) -> bool {
         || matches!(u, 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x370..=0x3FF | 0x400..=0x52F)
 }
 
-/// Lower case, trimmed, without trailing punctuation: the key for maps and word lists.
+/// The text without invisible format characters (zero-width, bidi controls, soft hyphen).
+pub fn strip_invisible(s: &str) -> String {
+    s.chars().filter(|c| !is_invisible(*c)).collect()
+}
+
+/// Lower case, trimmed, without invisible characters and trailing punctuation: the key for
+/// labels, headers, maps and word lists.
 pub fn key(s: &str) -> String {
+    let s = strip_invisible(s);
     let t = s.trim().trim_end_matches(['.', ':', ';', ',', '!', '*']);
     lower(t.trim()).replace('ё', "е")
 }
@@ -128,7 +138,7 @@ enum Tok {
 
 fn tokens(s: &str) -> Vec<Tok> {
     let mut out = Vec::new();
-    let mut chars = s.chars().peekable();
+    let mut chars = s.chars().filter(|c| !is_invisible(*c)).peekable();
     while let Some(&c) = chars.peek() {
         if out.len() >= 64 {
             break;
@@ -307,7 +317,7 @@ pub fn number(s: &str) -> Result<Option<f64>, Rejected> {
     if is_unstated(&key(s)) {
         return Ok(None);
     }
-    let chars: Vec<char> = s.chars().take(256).collect();
+    let chars: Vec<char> = s.chars().filter(|c| !is_invisible(*c)).take(256).collect();
     let start = chars.iter().position(|c| c.is_ascii_digit()).ok_or(Rejected)?;
     let negative = start > 0 && matches!(chars[start - 1], '-' | '−' | '–');
     let mut digits = String::new(); // digits and separators as they appear
@@ -409,7 +419,7 @@ fn channel_word(w: &str) -> Option<Channel> {
 /// Every channel named in the text, in order, without repeats: "WhatsApp, Telegram" or a
 /// class list "icon msg-whatsapp" both work.
 pub fn channels(s: &str) -> Vec<Channel> {
-    let lowered = lower(s).replace("e-mail", "email");
+    let lowered = lower(&strip_invisible(s)).replace("e-mail", "email");
     let mut out = Vec::new();
     for w in lowered.split(|c: char| !(is_letter(c) || c.is_ascii_digit())).filter(|w| !w.is_empty()).take(256) {
         if let Some(c) = channel_word(w) {
@@ -433,9 +443,11 @@ mod tests {
 
     #[test]
     fn text_is_collapsed_cleaned_and_capped() {
-        assert_eq!(normalize_text("  a \u{a0}\n b\u{200b}c\t ", 100), "a bc");
+        assert_eq!(normalize_text("  a \u{a0}\n b\u{1}c\t ", 100), "a bc");
         assert_eq!(normalize_text("абвгд", 5), "аб");
-        assert_eq!(normalize_text("\u{202e}evil", 100), "evil");
+        // Verbatim data: invisible characters stay; matching keys drop them.
+        assert_eq!(normalize_text("\u{202e}evil\u{200b}", 100), "\u{202e}evil\u{200b}");
+        assert_eq!(key("\u{202e}Теле\u{200b}фон:"), "телефон");
     }
 
     #[test]
@@ -448,6 +460,7 @@ mod tests {
         assert_eq!(d("3 мая 2026"), Ok(Some(json!("2026-05-03"))));
         assert_eq!(d("3 марта 2026"), Ok(Some(json!("2026-03-03"))));
         assert_eq!(d("не указано"), Ok(None));
+        assert_eq!(d("26.\u{200b}11.2026"), Ok(Some(json!("2026-11-26"))));
         assert_eq!(d("31.02.2026"), Err(Rejected));
         assert_eq!(d("вчера"), Err(Rejected));
         assert_eq!(date("11/26/2026", DateOrder::MonthFirst), Ok(Some(json!("2026-11-26"))));
@@ -497,6 +510,8 @@ mod tests {
         assert_eq!(channels("icon msg-viber"), vec![Channel::Viber]);
         assert_eq!(channels("Ватсапом и по e-mail"), vec![Channel::Whatsapp, Channel::Email]);
         assert_eq!(channels("maximum"), vec![]);
+        assert_eq!(channels("What\u{200b}sApp"), vec![Channel::Whatsapp]);
+        assert_eq!(number("4\u{200b} 500 ₽"), Ok(Some(4500.0)));
         assert_eq!(contact_kind("a@b.ru"), "email");
     }
 
