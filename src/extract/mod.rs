@@ -1,2 +1,193 @@
-//! Extraction: site profiles (data) evaluated over a small DOM trait, so the same profile
-//! runs on web-sys in the browser and on parsed HTML natively. Placeholder until it lands.
+//! Extraction: site profiles (data, `profiles/*.json`) evaluated over a small DOM trait, so
+//! the same profile runs on web-sys in the browser ([`crate::web::dom::WebDom`]) and on parsed
+//! HTML natively ([`html::HtmlDom`], scraper).
+//!
+//! [`extract`] turns a page into contract-shaped JSON plus [`Coverage`] (per section found or
+//! not, per field which alternative matched). The caller runs
+//! [`crate::model::snapshot_from_value`] on the JSON. A section whose root is not on the page
+//! is left out of the snapshot ("not read"); a root with no rows gives an empty list ("read,
+//! none").
+//!
+//! Invariants: nothing here panics on any page; the work is bounded (rows per list, nodes
+//! visited, text length), so a hostile page cannot freeze the tab; page text is only ever
+//! data (normalised strings), never markup.
+
+mod engine;
+pub mod normalize;
+pub mod profile;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod html;
+
+use serde::Serialize;
+
+use crate::model::Section;
+pub use profile::{Norm, OneOrMany, Profile, Read, Source, SourceSpec, Spec};
+
+/// The contract marker extraction writes into the snapshot.
+pub const SNAPSHOT_SCHEMA: &str = "precall.snapshot/1";
+
+/// Work limits: a hostile page cannot make extraction slow or large.
+pub mod limits {
+    /// Rows read per list (per table); more are dropped and the coverage says "truncated".
+    pub const MAX_ROWS: usize = 10_000;
+    /// Bytes of text read per value (after whitespace normalisation).
+    pub const MAX_TEXT: usize = 4_096;
+    /// Elements looked at when searching for a label.
+    pub const MAX_LABEL_SCAN: usize = 5_000;
+    /// Elements returned by all selector queries of one extraction together.
+    pub const MAX_NODES: usize = 300_000;
+    /// Cells read per table row, children per element.
+    pub const MAX_CHILDREN: usize = 1_000;
+}
+
+/// The small DOM the profiles need. All methods are total: an invalid selector matches
+/// nothing, a missing node gives `None`.
+pub trait Dom {
+    /// An element handle (cheap to clone).
+    type Node: Clone;
+
+    /// The element extraction starts from (the document element).
+    fn root(&self) -> Self::Node;
+    /// Descendants of `scope` matching the CSS `selector`, in document order, at most `limit`.
+    fn select(&self, scope: &Self::Node, selector: &str, limit: usize) -> Vec<Self::Node>;
+    /// Whether the element itself matches the selector.
+    fn matches(&self, node: &Self::Node, selector: &str) -> bool;
+    /// Text content (all descendant text), whitespace-normalised, at most `max_bytes`.
+    fn text(&self, node: &Self::Node, max_bytes: usize) -> String;
+    /// Only the element's own text children, whitespace-normalised, at most `max_bytes`.
+    fn own_text(&self, node: &Self::Node, max_bytes: usize) -> String;
+    fn attr(&self, node: &Self::Node, name: &str) -> Option<String>;
+    /// Lower-case tag name ("input", "td").
+    fn tag(&self, node: &Self::Node) -> String;
+    /// A form control's current value (`.value` of input, select, textarea); `None` for
+    /// other elements. Natively: the `value` attribute, the selected option, the textarea text.
+    fn value(&self, node: &Self::Node) -> Option<String>;
+    /// A checkbox's or radio button's `.checked`; `None` for other elements.
+    fn checked(&self, node: &Self::Node) -> Option<bool>;
+    /// The text of a select's selected option; `None` for other elements.
+    fn selected_text(&self, node: &Self::Node) -> Option<String>;
+    fn parent(&self, node: &Self::Node) -> Option<Self::Node>;
+    /// Element children, at most [`limits::MAX_CHILDREN`].
+    fn children(&self, node: &Self::Node) -> Vec<Self::Node>;
+    /// The next element sibling.
+    fn next_sibling(&self, node: &Self::Node) -> Option<Self::Node>;
+    /// The element with this id in the document.
+    fn by_id(&self, id: &str) -> Option<Self::Node>;
+}
+
+/// The result of reading one page with one profile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Extraction {
+    /// Contract-shaped JSON (snapshot v1); sections not shown are absent.
+    pub snapshot: serde_json::Value,
+    pub coverage: Coverage,
+    /// The profile's name.
+    pub profile: String,
+}
+
+/// What the profile found on the page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Coverage {
+    /// Every contract section, in contract order.
+    pub sections: Vec<SectionCoverage>,
+    /// A work limit was reached: some of the page was not read.
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionCoverage {
+    pub section: Section,
+    /// The profile describes this section.
+    pub configured: bool,
+    /// The section was on the page (it is in the snapshot).
+    pub found: bool,
+    /// The root alternative that matched, e.g. "#1 .appointments" (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
+    /// Why the section counts as not shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Rows read (list sections).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<usize>,
+    pub fields: Vec<FieldCoverage>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FieldCoverage {
+    /// Path inside the section: "start", "services.price".
+    pub field: String,
+    /// Alternatives that gave values, with how often (once per row in lists).
+    pub hits: Vec<Hit>,
+    /// Times no alternative matched.
+    pub missing: usize,
+    /// Times text was found but the normaliser rejected it.
+    pub invalid: usize,
+    /// The first rejected text (cut to 80 bytes), to fix the profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalid_example: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// 1-based index of the alternative in `from`.
+    pub alternative: usize,
+    /// The alternative, described ("css .phone", "label Телефон", "column Дата").
+    pub source: String,
+    pub count: usize,
+}
+
+impl Coverage {
+    pub fn section(&self, section: Section) -> Option<&SectionCoverage> {
+        self.sections.iter().find(|s| s.section == section)
+    }
+}
+
+impl SectionCoverage {
+    pub fn field(&self, path: &str) -> Option<&FieldCoverage> {
+        self.fields.iter().find(|f| f.field == path)
+    }
+}
+
+/// Reads the page with the profile.
+pub fn extract<D: Dom>(dom: &D, profile: &Profile, url: &str) -> Extraction {
+    engine::Engine::new(dom, url).extract(profile)
+}
+
+/// Which patient the page shows (cheap: re-read on page changes to notice an SPA switching
+/// patients). Uses the profile's `patient_key` sources, or the patient section's `id` field.
+/// URL-based sources are skipped here (the caller knows the URL); see [`patient_key_at`].
+pub fn patient_key<D: Dom>(dom: &D, profile: &Profile) -> Option<String> {
+    engine::Engine::new(dom, "").patient_key(profile)
+}
+
+/// [`patient_key`] with the page URL, for profiles whose key is in the URL.
+pub fn patient_key_at<D: Dom>(dom: &D, profile: &Profile, url: &str) -> Option<String> {
+    engine::Engine::new(dom, url).patient_key(profile)
+}
+
+/// The first profile whose URL patterns accept `url` and whose signature selectors all match.
+pub fn pick_profile<'a, D: Dom>(profiles: &'a [Profile], url: &str, dom: &D) -> Option<&'a Profile> {
+    let root = dom.root();
+    profiles.iter().find(|p| {
+        p.url_matches(url) && p.signature.0.iter().all(|sel| !dom.select(&root, sel, 1).is_empty())
+    })
+}
+
+/// The profiles built into the extension (`profiles/*.json`, embedded at compile time).
+pub const BUILTIN_PROFILE_SOURCES: &[(&str, &str)] = &[("demo-mis", include_str!("../../profiles/demo-mis.json"))];
+
+/// The built-in profiles, parsed. A built-in profile that does not parse is a bug caught by
+/// the tests; here it is skipped rather than panicking.
+pub fn builtin_profiles() -> Vec<Profile> {
+    BUILTIN_PROFILE_SOURCES.iter().filter_map(|(_, text)| Profile::from_json(text).ok()).collect()
+}
+
+/// A profile by name among the built-in ones.
+pub fn builtin_profile(name: &str) -> Option<Profile> {
+    builtin_profiles().into_iter().find(|p| p.name == name)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;

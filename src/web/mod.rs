@@ -66,7 +66,7 @@ pub fn check_page(input: JsValue) -> Result<JsValue, JsValue> {
     let input: PageInput = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let document = document()?;
     let url = document.location().and_then(|l| l.href().ok()).unwrap_or_default();
-    let dom = dom::WebDom::new(document);
+    let dom = dom::WebDom::from_document(&document).ok_or("the document has no element yet")?;
     let (config, config_problem) = config_from(input.config);
     let locale = config.locale;
     LAST_LOCALE.with(|l| *l.borrow_mut() = locale);
@@ -86,7 +86,7 @@ pub fn check_page(input: JsValue) -> Result<JsValue, JsValue> {
         });
     };
     let patient_key = PROFILES.with(|profiles| {
-        profiles.iter().find(|p| p.name == profile).and_then(|p| extract::patient_key(&dom, p))
+        profiles.iter().find(|p| p.name == profile).and_then(|p| extract::patient_key_at(&dom, p, &url))
     });
     let (snapshot, problems) = snapshot_from_value(extraction.snapshot);
     let now = chrono::DateTime::from_timestamp_millis(input.now_ms as i64).ok_or("now_ms out of range")?;
@@ -133,10 +133,10 @@ pub fn check_page(input: JsValue) -> Result<JsValue, JsValue> {
 pub fn current_patient_key() -> Option<String> {
     let document = document().ok()?;
     let url = document.location().and_then(|l| l.href().ok()).unwrap_or_default();
-    let dom = dom::WebDom::new(document);
+    let dom = dom::WebDom::from_document(&document)?;
     PROFILES.with(|profiles| {
         let profile = extract::pick_profile(profiles, &url, &dom)?;
-        extract::patient_key(&dom, profile)
+        extract::patient_key_at(&dom, profile, &url)
     })
 }
 

@@ -1,0 +1,759 @@
+//! Evaluates a profile over a [`Dom`]. See the module docs of `extract` for the invariants.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::limits::*;
+use super::normalize::{self, key, DateOrder, Rejected};
+use super::profile::{url_after, url_param, Norm, Profile, Read, Source, SourceSpec, Spec};
+use super::{Coverage, Dom, Extraction, FieldCoverage, Hit, SectionCoverage};
+use crate::model::Section;
+
+/// What one place on the page gave.
+#[derive(Debug, Clone)]
+enum Raw {
+    Text(String),
+    Bool(bool),
+}
+
+/// The outcome of reading one value.
+enum Got {
+    Value(Value),
+    /// The page says explicitly that nothing is stated ("не указано"): null.
+    Unstated,
+    Missing,
+    Invalid(String),
+}
+
+/// The cells of a table row, by column.
+struct RowCells<N> {
+    /// (cell, first column, column span)
+    cells: Vec<(N, usize, usize)>,
+}
+
+/// Header names of a table, by column.
+struct Table {
+    columns: Vec<(String, usize)>,
+}
+
+impl Table {
+    fn column(&self, names: &[String]) -> Option<usize> {
+        for name in names {
+            let k = key(name);
+            if let Some((_, c)) = self.columns.iter().find(|(h, _)| *h == k) {
+                return Some(*c);
+            }
+        }
+        for name in names {
+            let k = key(name);
+            if let Some((_, c)) = self.columns.iter().find(|(h, _)| !k.is_empty() && h.starts_with(&k)) {
+                return Some(*c);
+            }
+        }
+        None
+    }
+}
+
+struct Row<'r, N> {
+    table: Option<(&'r Table, &'r RowCells<N>)>,
+    /// Text already read for the other fields of this object (for `sibling` sources).
+    siblings: BTreeMap<String, String>,
+}
+
+impl<N> Row<'_, N> {
+    fn plain() -> Self {
+        Row { table: None, siblings: BTreeMap::new() }
+    }
+}
+
+type CovMap = BTreeMap<String, FieldCoverage>;
+
+pub(super) struct Engine<'a, D: Dom> {
+    dom: &'a D,
+    url: &'a str,
+    budget: Cell<usize>,
+    truncated: Cell<bool>,
+}
+
+impl<'a, D: Dom> Engine<'a, D> {
+    pub fn new(dom: &'a D, url: &'a str) -> Self {
+        Engine { dom, url, budget: Cell::new(MAX_NODES), truncated: Cell::new(false) }
+    }
+
+    /// Every query goes through here: it spends the node budget.
+    fn select(&self, scope: &D::Node, selector: &str, limit: usize) -> Vec<D::Node> {
+        let left = self.budget.get();
+        if left == 0 {
+            self.truncated.set(true);
+            return Vec::new();
+        }
+        let lim = limit.min(left);
+        let found = self.dom.select(scope, selector, lim);
+        if found.len() >= lim && lim < limit {
+            self.truncated.set(true);
+        }
+        self.budget.set(left.saturating_sub(found.len().max(1)));
+        found
+    }
+
+    fn first(&self, scope: &D::Node, selectors: &[String]) -> Option<(usize, D::Node)> {
+        selectors
+            .iter()
+            .enumerate()
+            .find_map(|(i, sel)| self.select(scope, sel, 1).into_iter().next().map(|n| (i, n)))
+    }
+
+    pub fn extract(&self, profile: &Profile) -> Extraction {
+        let root = self.dom.root();
+        let mut snapshot = Map::new();
+        snapshot.insert("schema".into(), Value::String(super::SNAPSHOT_SCHEMA.into()));
+        let mut coverage = Coverage::default();
+        for section in Section::ALL {
+            let Some(spec) = profile.sections.get(section.as_str()) else {
+                coverage.sections.push(SectionCoverage {
+                    section,
+                    configured: false,
+                    found: false,
+                    root: None,
+                    reason: Some("not in the profile".into()),
+                    rows: None,
+                    fields: Vec::new(),
+                });
+                continue;
+            };
+            let (value, cov) = self.section(section, spec, &root);
+            if let Some(v) = value {
+                snapshot.insert(section.as_str().to_string(), v);
+            }
+            coverage.sections.push(cov);
+        }
+        coverage.truncated = self.truncated.get();
+        Extraction { snapshot: Value::Object(snapshot), coverage, profile: profile.name.clone() }
+    }
+
+    fn section(&self, section: Section, spec: &Spec, doc: &D::Node) -> (Option<Value>, SectionCoverage) {
+        let mut cov = SectionCoverage {
+            section,
+            configured: true,
+            found: false,
+            root: None,
+            reason: None,
+            rows: None,
+            fields: Vec::new(),
+        };
+        let scope = if spec.root.is_empty() {
+            doc.clone()
+        } else {
+            match self.first(doc, &spec.root.0) {
+                Some((i, n)) => {
+                    cov.root = Some(format!("#{} {}", i + 1, spec.root.0[i]));
+                    n
+                }
+                None => {
+                    cov.reason = Some("root not found".into());
+                    return (None, cov);
+                }
+            }
+        };
+        if let Some(sel) = &spec.absent_if {
+            if !self.select(&scope, sel, 1).is_empty() {
+                cov.reason = Some(format!("absent_if matched: {sel}"));
+                return (None, cov);
+            }
+        }
+        cov.found = true;
+        let mut fields = CovMap::new();
+        let value = if spec.rows.is_some() {
+            let rows = self.list(spec, &scope, "", &mut fields);
+            cov.rows = Some(rows.len());
+            Value::Array(rows)
+        } else {
+            let empty = BTreeMap::new();
+            let (obj, _) = self.object(spec.fields.as_ref().unwrap_or(&empty), &scope, Row::plain(), "", &mut fields);
+            Value::Object(obj)
+        };
+        cov.fields = fields.into_values().collect();
+        (Some(value), cov)
+    }
+
+    /// A list of objects: one per row matching `spec.rows` in `scope`.
+    fn list(&self, spec: &Spec, scope: &D::Node, path: &str, cov: &mut CovMap) -> Vec<Value> {
+        let empty = BTreeMap::new();
+        let fields = spec.fields.as_ref().unwrap_or(&empty);
+        let Some(rows_sel) = &spec.rows else { return Vec::new() };
+        let mut rows = self.select(scope, rows_sel, MAX_ROWS + 1);
+        if rows.len() > MAX_ROWS {
+            rows.truncate(MAX_ROWS);
+            self.truncated.set(true);
+        }
+        let table = if fields.values().any(uses_columns) { Some(self.table(spec, scope)) } else { None };
+        let mut out = Vec::new();
+        for row in rows {
+            if spec.skip.as_deref().is_some_and(|s| self.dom.matches(&row, s)) {
+                continue;
+            }
+            let cells = table.as_ref().map(|_| self.row_cells(&row));
+            if let Some(c) = &cells {
+                // A header row, or a placeholder cell spanning the table ("no records").
+                let all_th = !c.cells.is_empty() && c.cells.iter().all(|(n, _, _)| self.dom.tag(n) == "th");
+                let placeholder = c.cells.len() == 1 && c.cells[0].2 > 1;
+                if all_th || placeholder {
+                    continue;
+                }
+            }
+            let r = Row { table: table.as_ref().zip(cells.as_ref()), siblings: BTreeMap::new() };
+            let (obj, found) = self.object(fields, &row, r, path, cov);
+            if found {
+                out.push(Value::Object(obj));
+            }
+        }
+        out
+    }
+
+    fn table(&self, spec: &Spec, scope: &D::Node) -> Table {
+        let mut header_cells = Vec::new();
+        let sels: Vec<&str> = match &spec.headers {
+            Some(s) => vec![s.as_str()],
+            None => vec!["thead th", "thead td", "tr th"],
+        };
+        for sel in sels {
+            header_cells = self.select(scope, sel, MAX_CHILDREN);
+            if !header_cells.is_empty() {
+                break;
+            }
+        }
+        let mut columns = Vec::new();
+        let mut col = 0;
+        for cell in header_cells {
+            columns.push((key(&self.dom.text(&cell, 200)), col));
+            col += self.span(&cell);
+        }
+        Table { columns }
+    }
+
+    fn span(&self, cell: &D::Node) -> usize {
+        self.dom.attr(cell, "colspan").and_then(|s| s.trim().parse::<usize>().ok()).unwrap_or(1).clamp(1, 100)
+    }
+
+    fn row_cells(&self, row: &D::Node) -> RowCells<D::Node> {
+        let mut cells = Vec::new();
+        let mut col = 0;
+        for child in self.dom.children(row) {
+            let tag = self.dom.tag(&child);
+            if tag == "td" || tag == "th" {
+                let span = self.span(&child);
+                cells.push((child, col, span));
+                col += span;
+            }
+        }
+        RowCells { cells }
+    }
+
+    /// An object: each field read within `scope`. Returns the object and whether any field
+    /// found something on the page.
+    fn object(
+        &self,
+        fields: &BTreeMap<String, Spec>,
+        scope: &D::Node,
+        mut row: Row<'_, D::Node>,
+        path: &str,
+        cov: &mut CovMap,
+    ) -> (Map<String, Value>, bool) {
+        let mut out = Map::new();
+        let mut found_any = false;
+        // Fields that read other fields' text go last.
+        let (plain, dependent): (Vec<_>, Vec<_>) = fields.iter().partition(|(_, s)| !uses_siblings(s));
+        for (name, spec) in plain.into_iter().chain(dependent) {
+            let fpath = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+            if let Some(c) = &spec.constant {
+                out.insert(name.clone(), c.clone());
+                continue;
+            }
+            if spec.fields.is_some() {
+                let inner = if spec.root.is_empty() {
+                    Some(scope.clone())
+                } else {
+                    self.first(scope, &spec.root.0).map(|(_, n)| n)
+                };
+                let entry = cov.entry(fpath.clone()).or_insert_with(|| FieldCoverage { field: fpath.clone(), ..Default::default() });
+                let Some(inner) = inner else {
+                    entry.missing += 1;
+                    continue;
+                };
+                if spec.rows.is_some() {
+                    let list = self.list(spec, &inner, &fpath, cov);
+                    found_any |= !list.is_empty();
+                    out.insert(name.clone(), Value::Array(list));
+                } else {
+                    let empty = BTreeMap::new();
+                    // Without a root of its own, a nested object still sees the row's cells.
+                    let inner_row = Row { table: if spec.root.is_empty() { row.table } else { None }, siblings: BTreeMap::new() };
+                    let (obj, found) = self.object(spec.fields.as_ref().unwrap_or(&empty), &inner, inner_row, &fpath, cov);
+                    found_any |= found;
+                    // A nested object with its own root is shown even when empty.
+                    if found || !spec.root.is_empty() {
+                        out.insert(name.clone(), Value::Object(obj));
+                    }
+                }
+                continue;
+            }
+            let (got, hit, counts) = self.value(spec, scope, &mut row, name);
+            let entry = cov.entry(fpath.clone()).or_insert_with(|| FieldCoverage { field: fpath.clone(), ..Default::default() });
+            match &got {
+                Got::Missing => entry.missing += 1,
+                Got::Invalid(raw) => {
+                    entry.invalid += 1;
+                    if entry.invalid_example.is_none() {
+                        entry.invalid_example = Some(normalize::normalize_text(raw, 80));
+                    }
+                }
+                _ => {}
+            }
+            if let Some((alt, source)) = hit {
+                match entry.hits.iter_mut().find(|h| h.alternative == alt) {
+                    Some(h) => h.count += 1,
+                    None => entry.hits.push(Hit { alternative: alt, source, count: 1 }),
+                }
+            }
+            match got {
+                Got::Value(v) => {
+                    found_any |= counts;
+                    out.insert(name.clone(), v);
+                }
+                Got::Unstated => {
+                    found_any |= counts;
+                    out.insert(name.clone(), Value::Null);
+                }
+                Got::Missing => {
+                    if let Some(d) = &spec.default {
+                        out.insert(name.clone(), d.clone());
+                    }
+                }
+                Got::Invalid(raw) => {
+                    if spec.required {
+                        out.insert(name.clone(), Value::String(raw));
+                    } else if let Some(d) = &spec.default {
+                        out.insert(name.clone(), d.clone());
+                    }
+                }
+            }
+        }
+        (out, found_any)
+    }
+
+    /// Reads one field: the first source that yields something wins. Returns the outcome,
+    /// the winning alternative (1-based, described), and whether the value counts as "found on
+    /// the page" (an `exists` source that matched nothing gives `false` but found nothing).
+    fn value(&self, spec: &Spec, scope: &D::Node, row: &mut Row<'_, D::Node>, name: &str) -> (Got, Option<(usize, String)>, bool) {
+        let many = spec.all || spec.split.is_some();
+        let mut has_exists = false;
+        for (i, src) in spec.from.iter().enumerate() {
+            let read_mode = match src {
+                Source::Css(_) => Read::Auto,
+                Source::Full(f) => f.read.clone().unwrap_or(Read::Auto),
+            };
+            has_exists |= read_mode == Read::Exists;
+            let raws = self.read_source(src, scope, row, if spec.all { MAX_ROWS } else { 1 });
+            if raws.is_empty() {
+                continue;
+            }
+            let hit = Some((i + 1, describe(src)));
+            if many {
+                return (self.list_value(spec, &raws), hit, true);
+            }
+            let raw = &raws[0];
+            if let Raw::Text(t) = raw {
+                if t.is_empty() {
+                    continue;
+                }
+                row.siblings.insert(name.to_string(), t.clone());
+            }
+            return (normalize_one(spec, raw), hit, true);
+        }
+        if has_exists && !many {
+            return (normalize_one(spec, &Raw::Bool(false)), None, false);
+        }
+        (Got::Missing, None, false)
+    }
+
+    fn list_value(&self, spec: &Spec, raws: &[Raw]) -> Got {
+        let mut items = Vec::new();
+        let mut invalid = None;
+        for raw in raws {
+            let pieces: Vec<Raw> = match (raw, &spec.split) {
+                (Raw::Text(t), Some(chars)) => {
+                    t.split(|c| chars.contains(c)).map(|p| Raw::Text(p.trim().to_string())).collect()
+                }
+                _ => vec![raw.clone()],
+            };
+            for piece in pieces {
+                if matches!(&piece, Raw::Text(t) if t.is_empty()) {
+                    continue;
+                }
+                match normalize_one(spec, &piece) {
+                    Got::Value(Value::Array(vs)) => {
+                        for v in vs {
+                            if !items.contains(&v) {
+                                items.push(v);
+                            }
+                        }
+                    }
+                    Got::Value(v) => {
+                        if spec.norm == Some(Norm::Channel) && items.contains(&v) {
+                            continue;
+                        }
+                        items.push(v);
+                    }
+                    Got::Invalid(t) => invalid = invalid.or(Some(t)),
+                    Got::Unstated | Got::Missing => {}
+                }
+                if items.len() >= MAX_ROWS {
+                    break;
+                }
+            }
+        }
+        match invalid {
+            // Keep what was understood; a rejected item is reported through coverage only
+            // when nothing at all could be read.
+            Some(t) if items.is_empty() => Got::Invalid(t),
+            _ => Got::Value(Value::Array(items)),
+        }
+    }
+
+    /// The raw values one source gives in `scope` (at most `limit`).
+    fn read_source(&self, src: &Source, scope: &D::Node, row: &Row<'_, D::Node>, limit: usize) -> Vec<Raw> {
+        let default_spec;
+        let spec: &SourceSpec = match src {
+            Source::Css(css) => {
+                default_spec = SourceSpec { css: Some(css.clone()), ..Default::default() };
+                &default_spec
+            }
+            Source::Full(f) => f,
+        };
+        let read = spec.read.clone().unwrap_or(Read::Auto);
+        // Places that give text directly.
+        if let Some(marker) = &spec.url_after {
+            return url_after(self.url, marker).map(|t| vec![Raw::Text(normalize::normalize_text(&t, MAX_TEXT))]).unwrap_or_default();
+        }
+        if let Some(name) = &spec.url_param {
+            return url_param(self.url, name).map(|t| vec![Raw::Text(normalize::normalize_text(&t, MAX_TEXT))]).unwrap_or_default();
+        }
+        if let Some(name) = &spec.sibling {
+            return row.siblings.get(name).map(|t| vec![Raw::Text(after(t, spec.after.as_deref()))]).unwrap_or_default();
+        }
+        // Places that give elements (or, for "Label: value" in one element, text).
+        let mut texts = Vec::new();
+        let bases: Vec<D::Node> = if !spec.label.is_empty() {
+            let (nodes, rest) = self.label_values(scope, &spec.label.0, limit);
+            texts = rest;
+            nodes
+        } else if !spec.column.is_empty() {
+            let Some((table, cells)) = row.table else { return Vec::new() };
+            let Some(col) = table.column(&spec.column.0) else { return Vec::new() };
+            cells.cells.iter().filter(|(_, start, span)| *start <= col && col < start + span).map(|(n, _, _)| n.clone()).take(1).collect()
+        } else {
+            vec![scope.clone()]
+        };
+        let nodes: Vec<D::Node> = match &spec.css {
+            Some(css) => {
+                let mut v = Vec::new();
+                for b in &bases {
+                    if v.len() >= limit {
+                        break;
+                    }
+                    v.extend(self.select(b, css, limit - v.len()));
+                }
+                v
+            }
+            None => bases,
+        };
+        if read == Read::Exists {
+            return if nodes.is_empty() && texts.is_empty() { Vec::new() } else { vec![Raw::Bool(true)] };
+        }
+        let mut out: Vec<Raw> = Vec::new();
+        if spec.css.is_none() {
+            out.extend(texts.into_iter().map(|t| Raw::Text(after(&t, spec.after.as_deref()))));
+        }
+        for n in nodes.iter().take(limit.saturating_sub(out.len())) {
+            if let Some(raw) = self.read_node(n, &read) {
+                out.push(match raw {
+                    Raw::Text(t) => Raw::Text(after(&t, spec.after.as_deref())),
+                    b => b,
+                });
+            }
+        }
+        out.truncate(limit);
+        out
+    }
+
+    fn read_node(&self, n: &D::Node, read: &Read) -> Option<Raw> {
+        let text = |s: String| Some(Raw::Text(normalize::normalize_text(&s, MAX_TEXT)));
+        match read {
+            Read::Text => Some(Raw::Text(self.dom.text(n, MAX_TEXT))),
+            Read::OwnText => Some(Raw::Text(self.dom.own_text(n, MAX_TEXT))),
+            Read::Value => self.dom.value(n).and_then(text),
+            Read::Checked => self.dom.checked(n).map(Raw::Bool),
+            Read::SelectedText => self.dom.selected_text(n).and_then(text),
+            Read::Attr(name) => self.dom.attr(n, name).and_then(text),
+            Read::Exists => Some(Raw::Bool(true)),
+            Read::Auto => {
+                if let Some(c) = self.dom.checked(n) {
+                    return Some(Raw::Bool(c));
+                }
+                if let Some(t) = self.dom.selected_text(n) {
+                    return text(t);
+                }
+                if let Some(v) = self.dom.value(n) {
+                    return text(v);
+                }
+                Some(Raw::Text(self.dom.text(n, MAX_TEXT)))
+            }
+        }
+    }
+
+    /// Elements holding the value next to a label (and texts for "Label: value" written in
+    /// one element). Label alternatives are tried in order; the first that is found wins.
+    fn label_values(&self, scope: &D::Node, labels: &[String], limit: usize) -> (Vec<D::Node>, Vec<String>) {
+        let candidates = self.select(scope, "*", MAX_LABEL_SCAN);
+        let own: Vec<String> = candidates.iter().map(|n| self.dom.own_text(n, 200)).collect();
+        for label in labels {
+            let lk = key(label);
+            if lk.is_empty() {
+                continue;
+            }
+            let mut nodes = Vec::new();
+            let mut texts = Vec::new();
+            for (n, text) in candidates.iter().zip(&own) {
+                if nodes.len() + texts.len() >= limit {
+                    break;
+                }
+                let k = key(text);
+                if k == lk {
+                    if let Some(v) = self.value_for_label(n) {
+                        match v {
+                            Ok(node) => nodes.push(node),
+                            Err(t) => texts.push(t),
+                        }
+                    }
+                } else if k.starts_with(&lk) && k[lk.len()..].trim_start().starts_with(':') {
+                    // "Телефон: +7 900 ..." in one element.
+                    if let Some((_, rest)) = text.split_once(':') {
+                        let rest = rest.trim();
+                        if !rest.is_empty() {
+                            texts.push(rest.to_string());
+                        }
+                    }
+                }
+            }
+            if !nodes.is_empty() || !texts.is_empty() {
+                return (nodes, texts);
+            }
+        }
+        (Vec::new(), Vec::new())
+    }
+
+    /// Where the value of a label element is: `Ok(element)` or `Err(text)` (text after the
+    /// label in its parent).
+    fn value_for_label(&self, label: &D::Node) -> Option<Result<D::Node, String>> {
+        let dom = self.dom;
+        let tag = dom.tag(label);
+        if tag == "label" {
+            if let Some(id) = dom.attr(label, "for").filter(|s| !s.is_empty()) {
+                if let Some(n) = dom.by_id(&id) {
+                    return Some(Ok(n));
+                }
+            }
+        }
+        let want_sibling = match tag.as_str() {
+            "dt" => Some("dd"),
+            "th" => Some("td"),
+            _ => None,
+        };
+        if let Some(want) = want_sibling {
+            let mut s = dom.next_sibling(label);
+            for _ in 0..4 {
+                let Some(n) = s else { break };
+                if dom.tag(&n) == want {
+                    return Some(Ok(n));
+                }
+                s = dom.next_sibling(&n);
+            }
+        }
+        if let Some(control) = self.select(label, "input, select, textarea", 1).into_iter().next() {
+            return Some(Ok(control));
+        }
+        if let Some(child) = dom.children(label).into_iter().find(|c| !dom.text(c, 16).is_empty()) {
+            return Some(Ok(child));
+        }
+        if let Some(next) = dom.next_sibling(label) {
+            return Some(Ok(next));
+        }
+        // "<p><b>Телефон:</b> +7 900</p>": the parent's own text.
+        let parent = dom.parent(label)?;
+        let t = dom.own_text(&parent, MAX_TEXT);
+        (!t.is_empty()).then_some(Err(t))
+    }
+
+    pub fn patient_key(&self, profile: &Profile) -> Option<String> {
+        let doc = self.dom.root();
+        let mut row = Row::plain();
+        if !profile.patient_key.is_empty() {
+            let spec = Spec { from: profile.patient_key.clone(), ..Default::default() };
+            return as_key(self.value(&spec, &doc, &mut row, "id").0);
+        }
+        let section = profile.sections.get("patient")?;
+        let id = section.fields.as_ref()?.get("id")?;
+        let scope = if section.root.is_empty() { doc } else { self.first(&doc, &section.root.0)?.1 };
+        as_key(self.value(id, &scope, &mut row, "id").0)
+    }
+}
+
+fn as_key(got: Got) -> Option<String> {
+    match got {
+        Got::Value(Value::String(s)) if !s.is_empty() => Some(s),
+        Got::Value(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn after(text: &str, marker: Option<&str>) -> String {
+    match marker.filter(|m| !m.is_empty()).and_then(|m| text.split_once(m)) {
+        Some((_, rest)) => rest.trim().to_string(),
+        None => text.to_string(),
+    }
+}
+
+fn describe(src: &Source) -> String {
+    match src {
+        Source::Css(css) => format!("css {css}"),
+        Source::Full(f) => {
+            let mut parts = Vec::new();
+            if !f.label.is_empty() {
+                parts.push(format!("label {}", f.label.0.join(" | ")));
+            }
+            if !f.column.is_empty() {
+                parts.push(format!("column {}", f.column.0.join(" | ")));
+            }
+            if let Some(u) = &f.url_after {
+                parts.push(format!("url_after {u}"));
+            }
+            if let Some(u) = &f.url_param {
+                parts.push(format!("url_param {u}"));
+            }
+            if let Some(s) = &f.sibling {
+                parts.push(format!("sibling {s}"));
+            }
+            if let Some(c) = &f.css {
+                parts.push(format!("css {c}"));
+            }
+            if let Some(r) = &f.read {
+                parts.push(format!("read {}", String::from(r.clone())));
+            }
+            parts.join(", ")
+        }
+    }
+}
+
+fn uses_columns(spec: &Spec) -> bool {
+    spec.from.iter().any(|s| matches!(s, Source::Full(f) if !f.column.is_empty()))
+        || (spec.rows.is_none() && spec.root.is_empty() && spec.fields.as_ref().is_some_and(|f| f.values().any(uses_columns)))
+}
+
+fn uses_siblings(spec: &Spec) -> bool {
+    spec.from.iter().any(|s| matches!(s, Source::Full(f) if f.sibling.is_some()))
+}
+
+/// Applies `word`, `map` and `norm` to one raw value.
+fn normalize_one(spec: &Spec, raw: &Raw) -> Got {
+    let text = match raw {
+        Raw::Bool(b) => {
+            if let Some(map) = &spec.map {
+                if let Some(v) = map.get(if *b { "true" } else { "false" }) {
+                    return if v.is_null() { Got::Unstated } else { Got::Value(v.clone()) };
+                }
+            }
+            return Got::Value(Value::Bool(*b));
+        }
+        Raw::Text(t) => t,
+    };
+    let text: String = match spec.word {
+        Some(n) => {
+            let words: Vec<&str> = text.split_whitespace().take(64).collect();
+            let idx = if n < 0 { words.len() as i64 + n as i64 } else { n as i64 };
+            match usize::try_from(idx).ok().and_then(|i| words.get(i)) {
+                Some(w) => (*w).to_string(),
+                None => return Got::Missing,
+            }
+        }
+        None => text.clone(),
+    };
+    if let Some(map) = &spec.map {
+        let k = key(&text);
+        // A key, or text that already is one of the map's values (a contract word in an
+        // attribute), or (with `map_contains`) the longest key contained in the text.
+        let hit = map
+            .iter()
+            .find(|(mk, _)| key(mk) == k)
+            .map(|(_, v)| v)
+            .or_else(|| map.values().find(|v| v.as_str() == Some(k.as_str())))
+            .or_else(|| {
+                if !spec.map_contains {
+                    return None;
+                }
+                map.iter()
+                    .filter(|(mk, _)| !key(mk).is_empty() && k.contains(&key(mk)))
+                    .max_by_key(|(mk, _)| mk.chars().count())
+                    .map(|(_, v)| v)
+            });
+        match hit {
+            Some(Value::Null) => return Got::Unstated,
+            Some(v) => return Got::Value(v.clone()),
+            None if spec.norm.is_none() => {
+                return if text.is_empty() { Got::Missing } else { Got::Invalid(text) };
+            }
+            None => {}
+        }
+    }
+    let norm = spec.norm.unwrap_or(Norm::Text);
+    let res: Result<Option<Value>, Rejected> = match norm {
+        Norm::Text | Norm::Phone => Ok(text_value(&text)),
+        Norm::Lower => Ok(text_value(&normalize::lower(&text))),
+        Norm::Date => normalize::date(&text, DateOrder::DayFirst),
+        Norm::DateUs => normalize::date(&text, DateOrder::MonthFirst),
+        Norm::Datetime => normalize::datetime(&text, DateOrder::DayFirst),
+        Norm::DatetimeUs => normalize::datetime(&text, DateOrder::MonthFirst),
+        Norm::Number | Norm::Price | Norm::Percent => normalize::number(&text).map(|o| o.map(normalize::number_value)),
+        Norm::Int => match normalize::number(&text) {
+            Ok(Some(v)) if v.fract() == 0.0 => Ok(Some(normalize::number_value(v))),
+            Ok(None) => Ok(None),
+            _ => Err(Rejected),
+        },
+        Norm::Bool => normalize::boolean(&text).map(|o| o.map(Value::Bool)),
+        Norm::Channel => match normalize::channels(&text).first() {
+            Some(c) => Ok(Some(Value::String(c.as_str().to_string()))),
+            None => Err(Rejected),
+        },
+        Norm::Channels => {
+            Ok(Some(Value::Array(normalize::channels(&text).into_iter().map(|c| Value::String(c.as_str().into())).collect())))
+        }
+        Norm::ContactKind => Ok(text_value(&text).map(|_| Value::String(normalize::contact_kind(&text).into()))),
+    };
+    match res {
+        Ok(Some(v)) => Got::Value(v),
+        Ok(None) if text.is_empty() => Got::Missing,
+        Ok(None) => Got::Unstated,
+        Err(Rejected) => Got::Invalid(text),
+    }
+}
+
+/// Text as a value; empty or dash-like text is nothing.
+fn text_value(t: &str) -> Option<Value> {
+    let k = t.trim();
+    if k.is_empty() || matches!(k, "-" | "—" | "–") {
+        None
+    } else {
+        Some(Value::String(k.to_string()))
+    }
+}

@@ -1,0 +1,159 @@
+//! The same extraction fixtures as tests/extract_fixtures.rs, in a real browser through
+//! web-sys: `cargo test --target wasm32-unknown-unknown --test web_dom` (headless Chromium).
+//! Each page is parsed into an inert document (DOMParser: no scripts run, nothing loads) and
+//! read with the built-in profile; the snapshot must equal the case's expected.json.
+//!
+//! The case list is below (the wasm test cannot list directories); a native test in
+//! extract_fixtures.rs checks that it names every fixture directory.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{DomParser, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, SupportedType};
+
+use precall::extract::{builtin_profiles, extract, patient_key, pick_profile, Profile};
+use precall::model::{parse_strict, snapshot_from_value, Snapshot};
+use precall::web::dom::WebDom;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+macro_rules! cases {
+    ($($profile:literal / $case:literal),* $(,)?) => {
+        &[$((
+            $profile,
+            $case,
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/extract/", $profile, "/", $case, "/page.html")),
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/extract/", $profile, "/", $case, "/url")),
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/extract/", $profile, "/", $case, "/expected.json")),
+        )),*]
+    };
+}
+
+/// (profile, case, page.html, url, expected.json)
+const CASES: &[(&str, &str, &str, &str, &str)] = cases![
+    "demo-mis" / "1001-all-clear",
+    "demo-mis" / "1002-already-booked",
+    "demo-mis" / "1003-relative-booked",
+    "demo-mis" / "1004-relative-own-card",
+    "demo-mis" / "1005-refused-service",
+    "demo-mis" / "1006-recent-full-price",
+    "demo-mis" / "1007-whatsapp-weekdays-12-15",
+    "demo-mis" / "1008-no-call-agreement",
+    "demo-mis" / "1009-attempts-exceeded",
+    "demo-mis" / "1010-cooldown",
+    "demo-mis" / "1011-plan-urgent-unstarted",
+    "demo-mis" / "1012-plan-partially-done",
+    "demo-mis" / "1013-control-exam-due",
+    "demo-mis" / "1014-followup-agreed",
+    "demo-mis" / "1015-hygiene-due",
+    "demo-mis" / "1016-checkup-due",
+    "demo-mis" / "1017-unsigned-plan-thinking",
+    "demo-mis" / "1018-negative-feedback",
+    "demo-mis" / "1019-do-not-contact",
+    "demo-mis" / "1020-hostile-text",
+    "demo-mis" / "1021-clinic-hours-abroad",
+    "demo-mis" / "1022-telegram-no-calls",
+    "demo-mis" / "1023-no-justified-reason",
+    "demo-mis" / "1024-personal-doctor",
+    "demo-mis" / "1025-not-verified-no-log",
+    "demo-mis" / "1002-hide-visits-plans",
+    "demo-mis" / "1001-hide-patient-contacts",
+    "demo-mis" / "1002-fragment",
+    "demo-mis" / "1001-app-shell",
+];
+
+fn parse_page(html: &str) -> web_sys::Document {
+    DomParser::new().unwrap().parse_from_string(html, SupportedType::TextHtml).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn fixtures_read_the_same_in_the_browser() {
+    let builtin = builtin_profiles();
+    let mut failures = Vec::new();
+    for (profile_name, case, html, url, expected) in CASES {
+        let url = url.trim();
+        let doc = parse_page(html);
+        let dom = WebDom::from_document(&doc).unwrap();
+        let profile: &Profile = builtin.iter().find(|p| p.name == *profile_name).unwrap();
+        if pick_profile(&builtin, url, &dom).map(|p| &p.name) != Some(&profile.name) {
+            failures.push(format!("{case}: pick_profile did not choose {profile_name}"));
+        }
+        let x = extract(&dom, profile, url);
+        let (mut got, problems) = snapshot_from_value(x.snapshot.clone());
+        let mut want: Snapshot = parse_strict("expected.json", expected).unwrap();
+        got.schema = None;
+        want.schema = None;
+        if !problems.is_empty() {
+            failures.push(format!("{case}: contract problems {problems:?}"));
+        }
+        if got != want {
+            failures.push(format!(
+                "{case}:\n  got      {}\n  expected {}",
+                serde_json::to_string(&got).unwrap(),
+                serde_json::to_string(&want).unwrap()
+            ));
+        }
+        if let Some(p) = &want.patient {
+            if patient_key(&dom, profile) != p.id {
+                failures.push(format!("{case}: patient_key {:?}", patient_key(&dom, profile)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What the user typed lives in DOM properties, not attributes: WebDom reads the properties.
+#[wasm_bindgen_test]
+fn form_values_come_from_dom_properties() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    host.set_inner_html(
+        r#"<div id="pc-form">
+             <label for="pc-fio">ФИО</label><input id="pc-fio" value="Старое Имя">
+             <label>Дата рождения <input class="dob" value=""></label>
+             <select class="sex"><option value="m">Мужской</option><option value="f">Женский</option></select>
+             <textarea class="note">старая заметка</textarea>
+             <input type="checkbox" class="dnc">
+           </div>"#,
+    );
+    document.body().unwrap().append_child(&host).unwrap();
+    let q = |sel: &str| host.query_selector(sel).unwrap().unwrap();
+    q("#pc-fio").dyn_into::<HtmlInputElement>().unwrap().set_value("Новая Анна");
+    q(".dob").dyn_into::<HtmlInputElement>().unwrap().set_value("26.11.1990");
+    q(".sex").dyn_into::<HtmlSelectElement>().unwrap().set_selected_index(1);
+    q(".note").dyn_into::<HtmlTextAreaElement>().unwrap().set_value("звонить после 18");
+    q(".dnc").dyn_into::<HtmlInputElement>().unwrap().set_checked(true);
+
+    let profile = Profile::from_json(
+        r#"{"name": "form", "sections": {
+            "patient": {"root": "div", "fields": {
+                "full_name": {"from": [{"label": "ФИО"}]},
+                "birth_date": {"from": [{"label": "Дата рождения"}], "norm": "date"},
+                "sex": {"from": [".sex"], "map": {"Женский": "female", "Мужской": "male"}},
+                "family": {"from": [{"css": ".sex", "read": "value"}]}
+            }},
+            "service_card": {"root": "div", "fields": {
+                "notes": {"from": [".note"], "all": true},
+                "do_not_contact": {"from": [".dnc"]}
+            }}
+        }}"#,
+    )
+    .unwrap();
+    let x = extract(&WebDom::new(host.clone()), &profile, "");
+    host.remove();
+    assert_eq!(
+        x.snapshot["patient"],
+        serde_json::json!({"full_name": "Новая Анна", "birth_date": "1990-11-26", "sex": "female", "family": "f"})
+    );
+    assert_eq!(x.snapshot["service_card"], serde_json::json!({"notes": ["звонить после 18"], "do_not_contact": true}));
+}
+
+/// A selector the browser rejects (querySelectorAll throws) matches nothing, no panic.
+#[wasm_bindgen_test]
+fn invalid_selectors_match_nothing() {
+    let doc = parse_page("<p class=a>x</p>");
+    let dom = WebDom::from_document(&doc).unwrap();
+    let profile = Profile::from_json(r#"{"name": "t", "sections": {"patient": {"root": ["::nope((", "body"], "fields": {"given": {"from": ["[[", "p.a"]}}}}}"#).unwrap();
+    let x = extract(&dom, &profile, "");
+    assert_eq!(x.snapshot["patient"], serde_json::json!({"given": "x"}));
+}
