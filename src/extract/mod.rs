@@ -36,7 +36,7 @@ pub mod limits {
     /// Elements looked at when searching for a label.
     pub const MAX_LABEL_SCAN: usize = 5_000;
     /// Elements returned by all selector queries of one extraction together.
-    pub const MAX_NODES: usize = 300_000;
+    pub const MAX_NODES: usize = 100_000;
     /// Cells read per table row, children per element.
     pub const MAX_CHILDREN: usize = 1_000;
 }

@@ -286,3 +286,29 @@ fn builtin_profiles_parse() {
     }
 }
 
+
+#[test]
+fn word_after_map_contains_and_url_param() {
+    let p = profile(json!({"name": "t", "sections": {
+        "patient": {"fields": {
+            "family": {"from": [".fio"], "word": 0},
+            "given": {"from": [".fio"], "word": 1},
+            "patronymic": {"from": [".fio"], "word": -1},
+            "id": {"from": [{"url_param": "tab"}]},
+            "timezone": {"from": [{"css": ".tz", "after": ":"}]}
+        }},
+        "appointments": {"root": "#a", "rows": "li", "fields": {
+            "start": {"from": [".s"], "norm": "datetime_us"},
+            "status": {"from": [".st"], "map": {"подтверждена": "confirmed", "не подтверждена": "booked"}, "map_contains": true}
+        }}
+    }}));
+    let html = r#"<span class=fio>Ким Анна Олеговна</span><span class=tz>Пояс: Europe/Berlin</span>
+        <ul id=a><li><span class=s>11/26/2026 2:00 PM</span><span class=st>Подтверждена (SMS)</span></li>
+                 <li><span class=s>11/27/2026 9:00 AM</span><span class=st>Не подтверждена, звонили</span></li></ul>"#;
+    let x = run(html, &p);
+    assert_eq!(x.snapshot["patient"], json!({"family": "Ким", "given": "Анна", "patronymic": "Олеговна", "id": "card", "timezone": "Europe/Berlin"}));
+    assert_eq!(
+        x.snapshot["appointments"],
+        json!([{"start": "2026-11-26T14:00", "status": "confirmed"}, {"start": "2026-11-27T09:00", "status": "booked"}])
+    );
+}
