@@ -272,6 +272,9 @@ fn patient_key_and_profile_picking() {
     assert_eq!(pick_profile(&profiles, "http://h/schedule", &dom).unwrap().name, "c");
     let other = HtmlDom::parse("<div id=card></div>");
     assert_eq!(pick_profile(&profiles, "http://h/patients/42", &other).unwrap().name, "c");
+    // No URL (a saved page): the signature alone decides.
+    assert_eq!(pick_profile(&profiles, "", &dom).unwrap().name, "a");
+    assert_eq!(pick_profile(&profiles[1..], "", &dom).unwrap().name, "b");
     assert_eq!(patient_key(&dom, &profiles[1]).as_deref(), Some("42"));
     assert_eq!(patient_key(&dom, &profiles[2]).as_deref(), Some("№ 42"));
     assert_eq!(patient_key(&other, &profiles[2]), None);
