@@ -102,6 +102,30 @@ fn fixtures_read_the_same_in_the_browser() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// How long reading a card takes in the browser (printed, not asserted: debug builds are
+/// slow; run with --release for the real figure).
+#[wasm_bindgen_test]
+fn extraction_time_is_reported() {
+    let builtin = builtin_profiles();
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let docs: Vec<_> = CASES.iter().map(|(_, _, html, url, _)| (parse_page(html), url.trim())).collect();
+    let t0 = perf.now();
+    let profiles = builtin_profiles();
+    let t_profiles = perf.now() - t0;
+    let mut worst = 0f64;
+    let t1 = perf.now();
+    for (doc, url) in &docs {
+        let s = perf.now();
+        let dom = WebDom::from_document(doc).unwrap();
+        let p = pick_profile(&profiles, url, &dom).unwrap();
+        let _ = extract(&dom, p, url);
+        worst = worst.max(perf.now() - s);
+    }
+    let avg = (perf.now() - t1) / docs.len() as f64;
+    console_log!("builtin_profiles(): {t_profiles:.2} ms; extract per card: avg {avg:.2} ms, worst {worst:.2} ms ({} cards)", docs.len());
+    assert_eq!(profiles.len(), builtin.len());
+}
+
 /// What the user typed lives in DOM properties, not attributes: WebDom reads the properties.
 #[wasm_bindgen_test]
 fn form_values_come_from_dom_properties() {
@@ -156,4 +180,34 @@ fn invalid_selectors_match_nothing() {
     let profile = Profile::from_json(r#"{"name": "t", "sections": {"patient": {"root": ["::nope((", "body"], "fields": {"given": {"from": ["[[", "p.a"]}}}}}"#).unwrap();
     let x = extract(&dom, &profile, "");
     assert_eq!(x.snapshot["patient"], serde_json::json!({"given": "x"}));
+}
+
+/// A hostile page in the browser: more rows than the cap, a huge text, deep nesting. The work
+/// stays bounded and nothing panics.
+#[wasm_bindgen_test]
+fn hostile_page_is_bounded_in_the_browser() {
+    let mut html = String::from("<ul id=r>");
+    for i in 0..12_000 {
+        html.push_str(&format!("<li>u{i}</li>"));
+    }
+    html.push_str("</ul><p class=name>");
+    html.push_str(&"Я".repeat(200_000));
+    html.push_str("</p>");
+    html.push_str(&"<div>".repeat(5_000));
+    let doc = parse_page(&html);
+    let dom = WebDom::from_document(&doc).unwrap();
+    let profile = Profile::from_json(
+        r##"{"name": "t", "sections": {
+            "refusals": {"root": "#r", "rows": "li", "fields": {"service": {"from": [{"read": "text"}]}}},
+            "patient": {"fields": {"full_name": {"from": [".name"]}, "given": {"from": [{"label": "Имя"}]}}}
+        }}"##,
+    )
+    .unwrap();
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let t = perf.now();
+    let x = extract(&dom, &profile, "");
+    console_log!("hostile page: {:.1} ms", perf.now() - t);
+    assert_eq!(x.snapshot["refusals"].as_array().unwrap().len(), precall::extract::limits::MAX_ROWS);
+    assert!(x.coverage.truncated);
+    assert!(x.snapshot["patient"]["full_name"].as_str().unwrap().len() <= precall::extract::limits::MAX_TEXT);
 }

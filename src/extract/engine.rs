@@ -59,16 +59,30 @@ impl Table {
 struct Row<'r, N> {
     table: Option<(&'r Table, &'r RowCells<N>)>,
     /// Text already read for the other fields of this object (for `sibling` sources).
-    siblings: BTreeMap<String, String>,
+    siblings: Vec<(String, String)>,
 }
 
 impl<N> Row<'_, N> {
     fn plain() -> Self {
-        Row { table: None, siblings: BTreeMap::new() }
+        Row { table: None, siblings: Vec::new() }
     }
 }
 
-type CovMap = BTreeMap<String, FieldCoverage>;
+/// Field coverage in first-seen order (a Vec: fewer monomorphised maps in the .wasm).
+struct CovMap(Vec<FieldCoverage>);
+
+impl CovMap {
+    fn entry(&mut self, path: &str) -> &mut FieldCoverage {
+        let i = match self.0.iter().position(|f| f.field == path) {
+            Some(i) => i,
+            None => {
+                self.0.push(FieldCoverage { field: path.to_string(), ..Default::default() });
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[i]
+    }
+}
 
 pub(super) struct Engine<'a, D: Dom> {
     dom: &'a D,
@@ -164,7 +178,7 @@ impl<'a, D: Dom> Engine<'a, D> {
             }
         }
         cov.found = true;
-        let mut fields = CovMap::new();
+        let mut fields = CovMap(Vec::new());
         let value = if spec.rows.is_some() {
             let rows = self.list(spec, &scope, "", &mut fields);
             cov.rows = Some(rows.len());
@@ -174,7 +188,7 @@ impl<'a, D: Dom> Engine<'a, D> {
             let (obj, _) = self.object(spec.fields.as_ref().unwrap_or(&empty), &scope, Row::plain(), "", &mut fields);
             Value::Object(obj)
         };
-        cov.fields = fields.into_values().collect();
+        cov.fields = fields.0;
         (Some(value), cov)
     }
 
@@ -203,7 +217,7 @@ impl<'a, D: Dom> Engine<'a, D> {
                     continue;
                 }
             }
-            let r = Row { table: table.as_ref().zip(cells.as_ref()), siblings: BTreeMap::new() };
+            let r = Row { table: table.as_ref().zip(cells.as_ref()), siblings: Vec::new() };
             let (obj, found) = self.object(fields, &row, r, path, cov);
             if found {
                 out.push(Value::Object(obj));
@@ -277,7 +291,7 @@ impl<'a, D: Dom> Engine<'a, D> {
                 } else {
                     self.first(scope, &spec.root.0).map(|(_, n)| n)
                 };
-                let entry = cov.entry(fpath.clone()).or_insert_with(|| FieldCoverage { field: fpath.clone(), ..Default::default() });
+                let entry = cov.entry(&fpath);
                 let Some(inner) = inner else {
                     entry.missing += 1;
                     continue;
@@ -289,7 +303,7 @@ impl<'a, D: Dom> Engine<'a, D> {
                 } else {
                     let empty = BTreeMap::new();
                     // Without a root of its own, a nested object still sees the row's cells.
-                    let inner_row = Row { table: if spec.root.is_empty() { row.table } else { None }, siblings: BTreeMap::new() };
+                    let inner_row = Row { table: if spec.root.is_empty() { row.table } else { None }, siblings: Vec::new() };
                     let (obj, found) = self.object(spec.fields.as_ref().unwrap_or(&empty), &inner, inner_row, &fpath, cov);
                     found_any |= found;
                     // A nested object with its own root is shown even when empty.
@@ -300,7 +314,7 @@ impl<'a, D: Dom> Engine<'a, D> {
                 continue;
             }
             let (got, hit, counts) = self.value(spec, scope, &mut row, name);
-            let entry = cov.entry(fpath.clone()).or_insert_with(|| FieldCoverage { field: fpath.clone(), ..Default::default() });
+            let entry = cov.entry(&fpath);
             match &got {
                 Got::Missing => entry.missing += 1,
                 Got::Invalid(raw) => {
@@ -368,7 +382,7 @@ impl<'a, D: Dom> Engine<'a, D> {
                 if t.is_empty() {
                     continue;
                 }
-                row.siblings.insert(name.to_string(), t.clone());
+                row.siblings.push((name.to_string(), t.clone()));
             }
             return (normalize_one(spec, raw), hit, true);
         }
@@ -441,7 +455,12 @@ impl<'a, D: Dom> Engine<'a, D> {
             return url_param(self.url, name).map(|t| vec![Raw::Text(normalize::normalize_text(&t, MAX_TEXT))]).unwrap_or_default();
         }
         if let Some(name) = &spec.sibling {
-            return row.siblings.get(name).map(|t| vec![Raw::Text(after(t, spec.after.as_deref()))]).unwrap_or_default();
+            return row
+                .siblings
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| vec![Raw::Text(after(t, spec.after.as_deref()))])
+                .unwrap_or_default();
         }
         // Places that give elements (or, for "Label: value" in one element, text).
         let mut texts = Vec::new();

@@ -36,7 +36,7 @@ pub mod limits {
     /// Elements looked at when searching for a label.
     pub const MAX_LABEL_SCAN: usize = 5_000;
     /// Elements returned by all selector queries of one extraction together.
-    pub const MAX_NODES: usize = 300_000;
+    pub const MAX_NODES: usize = 100_000;
     /// Cells read per table row, children per element.
     pub const MAX_CHILDREN: usize = 1_000;
 }
@@ -168,10 +168,11 @@ pub fn patient_key_at<D: Dom>(dom: &D, profile: &Profile, url: &str) -> Option<S
 }
 
 /// The first profile whose URL patterns accept `url` and whose signature selectors all match.
+/// An empty `url` means "not known" (a saved page): only the signature decides.
 pub fn pick_profile<'a, D: Dom>(profiles: &'a [Profile], url: &str, dom: &D) -> Option<&'a Profile> {
     let root = dom.root();
     profiles.iter().find(|p| {
-        p.url_matches(url) && p.signature.0.iter().all(|sel| !dom.select(&root, sel, 1).is_empty())
+        (url.is_empty() || p.url_matches(url)) && p.signature.0.iter().all(|sel| !dom.select(&root, sel, 1).is_empty())
     })
 }
 

@@ -272,6 +272,9 @@ fn patient_key_and_profile_picking() {
     assert_eq!(pick_profile(&profiles, "http://h/schedule", &dom).unwrap().name, "c");
     let other = HtmlDom::parse("<div id=card></div>");
     assert_eq!(pick_profile(&profiles, "http://h/patients/42", &other).unwrap().name, "c");
+    // No URL (a saved page): the signature alone decides.
+    assert_eq!(pick_profile(&profiles, "", &dom).unwrap().name, "a");
+    assert_eq!(pick_profile(&profiles[1..], "", &dom).unwrap().name, "b");
     assert_eq!(patient_key(&dom, &profiles[1]).as_deref(), Some("42"));
     assert_eq!(patient_key(&dom, &profiles[2]).as_deref(), Some("№ 42"));
     assert_eq!(patient_key(&other, &profiles[2]), None);
@@ -286,3 +289,29 @@ fn builtin_profiles_parse() {
     }
 }
 
+
+#[test]
+fn word_after_map_contains_and_url_param() {
+    let p = profile(json!({"name": "t", "sections": {
+        "patient": {"fields": {
+            "family": {"from": [".fio"], "word": 0},
+            "given": {"from": [".fio"], "word": 1},
+            "patronymic": {"from": [".fio"], "word": -1},
+            "id": {"from": [{"url_param": "tab"}]},
+            "timezone": {"from": [{"css": ".tz", "after": ":"}]}
+        }},
+        "appointments": {"root": "#a", "rows": "li", "fields": {
+            "start": {"from": [".s"], "norm": "datetime_us"},
+            "status": {"from": [".st"], "map": {"подтверждена": "confirmed", "не подтверждена": "booked"}, "map_contains": true}
+        }}
+    }}));
+    let html = r#"<span class=fio>Ким Анна Олеговна</span><span class=tz>Пояс: Europe/Berlin</span>
+        <ul id=a><li><span class=s>11/26/2026 2:00 PM</span><span class=st>Подтверждена (SMS)</span></li>
+                 <li><span class=s>11/27/2026 9:00 AM</span><span class=st>Не подтверждена, звонили</span></li></ul>"#;
+    let x = run(html, &p);
+    assert_eq!(x.snapshot["patient"], json!({"family": "Ким", "given": "Анна", "patronymic": "Олеговна", "id": "card", "timezone": "Europe/Berlin"}));
+    assert_eq!(
+        x.snapshot["appointments"],
+        json!([{"start": "2026-11-26T14:00", "status": "confirmed"}, {"start": "2026-11-27T09:00", "status": "booked"}])
+    );
+}
