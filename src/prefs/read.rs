@@ -358,13 +358,16 @@ impl Reader<'_> {
             }
         };
         // Lists: "пн, ср, пт", "пн/ср/пт", "будни и субботу", "вт и чт".
+        // After "и" a preposition may come ("и в субботу"); after a comma or slash the day follows.
         loop {
             let mut k = j;
-            while k < e
-                && (matches!(self.toks[k].t, T::Comma | T::Slash | T::Plus)
-                    || matches!(self.lex(k, e), Some(Lex::And | Lex::Filler | Lex::Po)))
-            {
+            if k < e && matches!(self.toks[k].t, T::Comma | T::Slash | T::Plus) {
                 k += 1;
+            } else if self.lex(k, e) == Some(Lex::And) {
+                k += 1;
+                while matches!(self.lex(k, e), Some(Lex::Filler | Lex::Po)) {
+                    k += 1;
+                }
             }
             match self.days_at_single(k, e) {
                 Some((m, end)) => {
@@ -577,6 +580,11 @@ impl Reader<'_> {
                         let verb = matches!(lex, Lex::Verb(_));
                         let before = phrases.len();
                         on_head(&mut phrases, &mut cur, &mut pend, conj, h, verb);
+                        if tok.emoji {
+                            if let Some(c) = cur {
+                                phrases[c].closed = true;
+                            }
+                        }
                         if phrases.len() > before {
                             for &w in &waiting {
                                 atom_phrase[w] = cur;
@@ -685,7 +693,7 @@ fn on_head(phrases: &mut Vec<Phrase>, cur: &mut Option<usize>, pend: &mut Pend, 
                 p.has_verb |= verb;
                 return;
             }
-            if !conj {
+            if !conj && !(verb && p.neg) {
                 let last = *p.heads.last().expect("a phrase has a head");
                 let messenger =
                     matches!(h, Head::Chan(Channel::Whatsapp | Channel::Telegram | Channel::Viber | Channel::Max));
@@ -752,6 +760,8 @@ fn split_statements(toks: &[Tok], items: &[Item]) -> Vec<Vec<Item>> {
         let boundary = match *item {
             Item::Tok(t) => match toks[t].t {
                 T::Comma => {
+                    // A list of channels ("вацап, тг") stays one statement, unless a side has its
+                    // own negation or modality ("no calls, WhatsApp is fine").
                     let mut p = i;
                     while p > 0 && lex_at(p - 1) == Some(Lex::Filler) {
                         p -= 1;
@@ -760,7 +770,18 @@ fn split_statements(toks: &[Tok], items: &[Item]) -> Vec<Vec<Item>> {
                     while lex_at(n) == Some(Lex::Filler) {
                         n += 1;
                     }
-                    !(p > 0 && is_noun(lex_at(p - 1)) && is_noun(lex_at(n)))
+                    let list = p > 0 && is_noun(lex_at(p - 1)) && is_noun(lex_at(n));
+                    let negated_before = out.last().is_some_and(|seg| {
+                        seg.iter().any(|it| matches!(*it, Item::Tok(t) if word(&toks[t]) == Some(Lex::Neg)))
+                    });
+                    let modal_after = items[i + 1..]
+                        .iter()
+                        .take_while(|it| !matches!(**it, Item::Tok(t) if toks[t].t == T::Comma))
+                        .any(|it| {
+                            matches!(*it, Item::Tok(t) if matches!(word(&toks[t]),
+                                Some(Lex::Neg | Lex::Permit | Lex::Only(_) | Lex::Prefer)))
+                        });
+                    !list || negated_before || modal_after
                 }
                 T::Word(Lex::Split) => true,
                 _ => false,

@@ -118,9 +118,8 @@ fn classify(w: &str, original: &str, start: usize, cyrillic: bool, note: usize, 
 const HYPHEN_SUFFIXES: &[&str] = &["ки", "ка", "ке", "ку", "кой", "то", "нибудь", "либо", "таки", "ти", "ми", "х"];
 
 fn lookup(w: &str, cyrillic: bool) -> Option<Lex> {
-    let first = lexicon::to_script(w, cyrillic);
-    lexicon::exact(&first)
-        .or_else(|| lexicon::exact(w))
+    lexicon::exact(w)
+        .or_else(|| lexicon::exact(&lexicon::to_script(w, cyrillic)))
         .or_else(|| lexicon::exact(&lexicon::to_script(w, !cyrillic)))
 }
 
