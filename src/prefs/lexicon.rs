@@ -179,6 +179,8 @@ pub(crate) enum Lex {
     Advert,
     /// "но", "а", "but": a new statement starts.
     Split,
+    /// "тоже", "also": the statement adds to the previous one rather than completing it.
+    Also,
     Filler,
     /// A known word that the reader must not guess about (past events, "рабочее").
     Unknown,
@@ -208,12 +210,12 @@ const WORDS: &[(&str, Lex)] = &[
     ("max макс|,е,ом мах", MAX),
     ("почт|а,у,ой,е,ы email e-mail mail емейл|,у,е имейл|,у,е мейл|,у,е емаил е-мейл письм|о,а,ом", EMAIL),
     ("писа|ть,ли пиш|ите,ут,и напиш|ите,и,ут написать присыл|ать,айте прислать отправл|ять,яйте слать шл|ите,и write message texting переписыва|ться,емся", Verb(Head::Write)),
-    ("сообщени|е,я,й,ем,ями,ях messages msg переписк|а,у,е письменно", Noun(Head::Write)),
+    ("сообщени|е,я,й,ем,ями,ях текст|,ом messages msg переписк|а,у,е письменно", Noun(Head::Write)),
     ("мессенджер|,ы,ах,ов,е,у,ом,ам messenger|,s", Noun(Head::Messenger)),
     ("беспоко|ить,йте тревож|ить,ьте связыва|ться,йтесь связаться контактировать disturb bother contact дерга|ть,йте", Verb(Head::Contact)),
     ("связ|ь,и контакт|,ы,ов,ам,а,ами", Noun(Head::Contact)),
     // Negation and modality.
-    ("не ни нет без нельзя запрещ|ено,ены,ен,ается запрет против отказ|,а,ом отказал|ся,ась,ись отказывается no not never dont don't without нежелательно", Neg),
+    ("никаких никакие никаких никакого не ни нет без нельзя запрещ|ено,ены,ен,ается запрет против отказ|,а,ом отказал|ся,ась,ись отказывается no not never dont don't without нежелательно", Neg),
     ("только лишь исключительно", Only(false)),
     ("only exclusively", Only(true)),
     ("лучше предпочита|ет,ю,ют,ла предпочтительно предпочтение удобн|о,ее,ей,ое желательно основной приоритет prefer|,s,red,ably pref best better ideally", Prefer),
@@ -281,15 +283,16 @@ const WORDS: &[(&str, Lex)] = &[
     ("реклам|а,у,ы,ой,ные,ных,ную рассылк|а,и,у,ам,ок,ами акци|и,я,ю,ях,й спам промо promo promos promotion|s advertising marketing newsletter|s ads", Advert),
     ("но а but however однако зато", Split),
     // Known words that say nothing about contact preferences.
-    ("в во на к ко у о об про за для при из же ли бы то это так тоже также еще уже всегда вообще категорически \
+    ("в во на к ко у о об про за для при из же ли бы то это так уже всегда вообще категорически \
       пожалуйста плз пжл пжлст просьба прос|ит,ила,ил,или,ят попрос|ил,ила,или сказал|,а,и говорит хоч|ет,у хотела \
       люб|ит,ят надо нужно стоит жела|ет,ют пациент|,ка,ки,ке,ку,а,у,ом,кой,кe пац клиент|,ка,у она он они ей ему ее его \
       их им мне нам сама сам самой самому лично больше любых любые любой любое всех все всем вопрос|,ы,ам,у,ов,ах \
       номер|,у,а мобильный сотовый городской канал способ время дни дням днях день лицо контактное законн|ый,ого,ому \
-      есть будет ребенок ребенка ребенку ребёнок ничего ничем тоже вид виде электронн|ая,ую,ой эл \
+      есть будет когда принима|ет,ть,ют ребенок ребенка ребенку ребёнок ничего ничем вид виде электронн|ая,ую,ой эл \
       please pls plz pt patient her his him she he they them me is are be the a an in on at by for of it time \
-      wants asked asks says app its pt's both also yeah", Filler),
-    ("звонил|,а,и писал|,а,и приходил|,а,и был|,а,и пришла пришел рабочее", Unknown),
+      wants asked asks says app its pt's both yeah", Filler),
+    ("звонил|,а,и писал|,а,и приходил|,а,и был|,а,и пришла пришел рабоч|ее,ий,ую,ему,его,ем", Unknown),
+    ("тоже также еще too also", Also),
 ];
 
 /// Multi-word expressions, matched on consecutive normalised words before single words.

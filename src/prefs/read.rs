@@ -91,6 +91,8 @@ struct Stmt {
     unparsed: bool,
     /// Advertising statements have no other effect.
     inert: bool,
+    /// "в выходные тоже": adds to the statement before, does not complete it.
+    also: bool,
 }
 
 struct Reader<'a> {
@@ -494,7 +496,7 @@ impl Reader<'_> {
         let mut stmt_atoms: Vec<(Atom, bool, bool)> = Vec::new();
         let mut atom_phrase: Vec<Option<usize>> = Vec::new();
         let mut persons: Vec<Rel> = Vec::new();
-        let (mut unknown, mut advert, mut loose) = (false, false, false);
+        let (mut unknown, mut advert, mut loose, mut also) = (false, false, false, false);
 
         // Is the next significant item a channel word?
         let next_is_head = |k: usize| {
@@ -511,9 +513,7 @@ impl Reader<'_> {
             false
         };
         let nothing_after = |k: usize| {
-            st[k + 1..].iter().all(|item| {
-                matches!(*item, Item::Tok(t) if matches!(toks[t].t, T::Word(Lex::Filler | Lex::Permit) | T::Dash | T::Comma))
-            })
+            st[k + 1..].iter().all(|item| matches!(*item, Item::Tok(t) if matches!(toks[t].t, T::Word(Lex::Permit) | T::Dash)))
         };
 
         for (k, item) in st.iter().enumerate() {
@@ -602,6 +602,7 @@ impl Reader<'_> {
                         pend.only = false;
                     }
                     Lex::Advert => advert = true,
+                    Lex::Also => also = true,
                     Lex::Unknown | Lex::NumWord(_) => unknown = true,
                     Lex::From | Lex::After | Lex::To | Lex::Before | Lex::Between | Lex::Except => loose = true,
                     _ => {}
@@ -648,7 +649,7 @@ impl Reader<'_> {
         if !meaningful && !unparsed {
             return None;
         }
-        Some(Stmt { text, phrases, atoms: stmt_atoms, atom_phrase, persons, bad_time, unparsed, inert: advert })
+        Some(Stmt { text, phrases, atoms: stmt_atoms, atom_phrase, persons, bad_time, unparsed, inert: advert, also })
     }
 }
 
@@ -1004,6 +1005,7 @@ struct Group {
 struct Unit {
     neg: bool,
     groups: Vec<Group>,
+    also: bool,
 }
 
 impl Unit {
@@ -1098,14 +1100,14 @@ fn windows(stmts: &[Stmt], acc: &mut Acc, positive: &mut Vec<usize>) -> (Vec<cra
             }
             if let Some(&(_, last_neg, _)) = run.last() {
                 if last_neg != is_neg {
-                    units.push((Unit { neg: last_neg, groups: groups(&run) }, si));
+                    units.push((Unit { neg: last_neg, groups: groups(&run), also: st.also }, si));
                     run.clear();
                 }
             }
             run.push((atom, is_neg, conj));
         }
         if let Some(&(_, last_neg, _)) = run.last() {
-            units.push((Unit { neg: last_neg, groups: groups(&run) }, si));
+            units.push((Unit { neg: last_neg, groups: groups(&run), also: st.also }, si));
         }
         if st.atoms.iter().any(|(_, n, _)| !n) {
             positive.push(si);
@@ -1134,7 +1136,7 @@ fn windows(stmts: &[Stmt], acc: &mut Acc, positive: &mut Vec<usize>) -> (Vec<cra
     let mut i = 0;
     while i < units.len() {
         let u = &units[i].0;
-        let next = units.get(i + 1).map(|x| &x.0).filter(|n| n.neg == u.neg);
+        let next = units.get(i + 1).map(|x| &x.0).filter(|n| n.neg == u.neg && !n.also);
         if let Some(d) = u.days_only() {
             if let Some(n) = next.filter(|n| n.times_only()) {
                 for s in &n.groups[0].times {
