@@ -35,6 +35,16 @@ impl Head {
     pub(crate) fn is_generic(self) -> bool {
         !matches!(self, Head::Chan(_))
     }
+
+    /// Contact < written message < messenger < one channel: "писать в мессенджер" is a messenger.
+    pub(crate) fn specificity(self) -> u8 {
+        match self {
+            Head::Contact => 0,
+            Head::Write => 1,
+            Head::Messenger => 2,
+            Head::Chan(_) => 3,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,7 +223,7 @@ const WORDS: &[(&str, Lex)] = &[
     ("сообщени|е,я,й,ем,ями,ях текст|,ом messages msg переписк|а,у,е письменно", Noun(Head::Write)),
     ("мессенджер|,ы,ах,ов,е,у,ом,ам messenger|,s", Noun(Head::Messenger)),
     ("беспоко|ить,йте тревож|ить,ьте связыва|ться,йтесь связаться контактировать disturb bother contact дерга|ть,йте", Verb(Head::Contact)),
-    ("связ|ь,и контакт|,ы,ов,ам,а,ами", Noun(Head::Contact)),
+    ("связ|ь,и контакт|,ы,ов,ам,а,ами общени|е,я,ю,ем", Noun(Head::Contact)),
     // Negation and modality.
     ("никаких никакие никаких никакого не ни нет без нельзя запрещ|ено,ены,ен,ается запрет против отказ|,а,ом отказал|ся,ась,ись отказывается no not never dont don't without нежелательно", Neg),
     ("только лишь исключительно", Only(false)),
@@ -288,7 +298,7 @@ const WORDS: &[(&str, Lex)] = &[
       люб|ит,ят надо нужно стоит жела|ет,ют пациент|,ка,ки,ке,ку,а,у,ом,кой,кe пац клиент|,ка,у она он они ей ему ее его \
       их им мне нам сама сам самой самому лично больше любых любые любой любое всех все всем вопрос|,ы,ам,у,ов,ах \
       номер|,у,а мобильный сотовый городской канал способ время дни дням днях день лицо контактное законн|ый,ого,ому \
-      есть будет когда принима|ет,ть,ют ребенок ребенка ребенку ребёнок ничего ничем вид виде электронн|ая,ую,ой эл \
+      есть будет строго обязательно когда принима|ет,ть,ют ребенок ребенка ребенку ребёнок ничего ничем вид виде электронн|ая,ую,ой эл \
       please pls plz pt patient her his him she he they them me is are be the a an in on at by for of it time \
       wants asked asks says app its pt's both yeah", Filler),
     ("звонил|,а,и писал|,а,и приходил|,а,и был|,а,и пришла пришел рабоч|ее,ий,ую,ему,его,ем", Unknown),
@@ -330,6 +340,9 @@ const PHRASES: &[(&[&str], Lex)] = &[
     (&["text", "message"], SMS),
     (&["other", "days"], OtherDays),
     (&["о", "клок"], HourWord),
+    (&["ни", "в", "коем", "случае"], Filler),
+    (&["обеденный", "перерыв"], Vague(Vague::Lunch)),
+    (&["обеденное", "время"], Vague(Vague::Lunch)),
 ];
 
 /// Short words after which a '.' is an abbreviation mark, not the end of a sentence.

@@ -612,7 +612,13 @@ impl Reader<'_> {
                     conj = true;
                     conj_atom = true;
                 }
-                T::Dash | T::Hard => {}
+                // "no calls - messages on telegram": a dash ends the phrase before it.
+                T::Dash => {
+                    if let Some(c) = cur {
+                        phrases[c].closed = true;
+                    }
+                }
+                T::Hard => {}
             }
             if !matches!(tok.t, T::Word(Lex::Filler | Lex::Via | Lex::Po) | T::Dash) {
                 last_head = false;
@@ -663,6 +669,9 @@ fn merge(a: AtomKind, b: AtomKind, only_and: bool) -> Option<AtomKind> {
         (Open::From, Open::Vague) if only_and => span(x.from, y.to).filter(|_| x.from >= y.from),
         (Open::Vague, Open::To) if only_and => span(x.from, y.to).filter(|_| y.to <= x.to),
         (Open::To, Open::Vague) if only_and => span(y.from, x.to).filter(|_| x.to <= y.to),
+        // "обед 13-14": the hours given say more than the word.
+        (Open::Vague, Open::Closed) if only_and => Some(b),
+        (Open::Closed, Open::Vague) if only_and => Some(a),
         _ => None,
     }
 }
@@ -698,7 +707,7 @@ fn on_head(phrases: &mut Vec<Phrase>, cur: &mut Option<usize>, pend: &mut Pend, 
                 let last = *p.heads.last().expect("a phrase has a head");
                 let messenger =
                     matches!(h, Head::Chan(Channel::Whatsapp | Channel::Telegram | Channel::Viber | Channel::Max));
-                let joined = if last.is_generic() && (!h.is_generic() || last == Head::Contact) {
+                let joined = if h.specificity() > last.specificity() {
                     *p.heads.last_mut().expect("a phrase has a head") = h;
                     true
                 } else if last == Head::Chan(Channel::Call) && p.has_verb && messenger && p.heads.len() == 1 {
