@@ -191,6 +191,8 @@ pub(crate) enum Lex {
     Split,
     /// "тоже", "also": the statement adds to the previous one rather than completing it.
     Also,
+    /// "самой пациентке", "лично": about who answers, not about the channel.
+    Myself,
     Filler,
     /// A known word that the reader must not guess about (past events, "рабочее").
     Unknown,
@@ -239,7 +241,7 @@ const WORDS: &[(&str, Lex)] = &[
     ("сб суббот|а,у,ам,ы,е sat saturday|s", Day(SAT)),
     ("вс воскресень|е,я,ям,ю воскресенье sun sunday|s", Day(SUN)),
     ("будни будн|ям,ях,ие,ий,ем,яя,им рабочие рабочим рабочих weekday|s workday|s", Day(WEEKDAYS)),
-    ("выходн|ые,ым,ых,ой,ом weekend|s", Day(WEEKEND)),
+    ("выходн|ые,ым,ых,ом weekend|s", Day(WEEKEND)),
     ("ежедневно daily everyday", Day(ALL_DAYS)),
     ("остальн|ые,ым,ых,ое", OtherDays),
     ("кроме исключая except excluding", Except),
@@ -296,13 +298,15 @@ const WORDS: &[(&str, Lex)] = &[
     ("в во на к ко у о об про за для при из же ли бы то это так уже всегда вообще категорически \
       пожалуйста плз пжл пжлст просьба прос|ит,ила,ил,или,ят попрос|ил,ила,или сказал|,а,и говорит хоч|ет,у хотела \
       люб|ит,ят надо нужно стоит жела|ет,ют пациент|,ка,ки,ке,ку,а,у,ом,кой,кe пац клиент|,ка,у она он они ей ему ее его \
-      их им мне нам сама сам самой самому лично больше любых любые любой любое всех все всем вопрос|,ы,ам,у,ов,ах \
+      их им мне нам больше любых любые любой любое всех все всем вопрос|,ы,ам,у,ов,ах \
       номер|,у,а мобильный сотовый городской канал способ время дни дням днях день лицо контактное законн|ый,ого,ому \
       есть будет строго обязательно когда принима|ет,ть,ют ребенок ребенка ребенку ребёнок ничего ничем вид виде электронн|ая,ую,ой эл \
       please pls plz pt patient her his him she he they them me is are be the a an in on at by for of it time \
       wants asked asks says app its pt's both yeah", Filler),
     ("звонил|,а,и писал|,а,и приходил|,а,и был|,а,и пришла пришел рабоч|ее,ий,ую,ему,его,ем", Unknown),
     ("тоже также еще too also", Also),
+    ("сама сам самой самому самого лично напрямую personally herself himself", Myself),
+    ("выходной", Neg),
 ];
 
 /// Multi-word expressions, matched on consecutive normalised words before single words.

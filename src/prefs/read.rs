@@ -93,6 +93,8 @@ struct Stmt {
     inert: bool,
     /// "в выходные тоже": adds to the statement before, does not complete it.
     also: bool,
+    /// "самой пациентке не звонить": a ban on reaching the patient directly, not on a channel.
+    myself: bool,
 }
 
 struct Reader<'a> {
@@ -496,7 +498,7 @@ impl Reader<'_> {
         let mut stmt_atoms: Vec<(Atom, bool, bool)> = Vec::new();
         let mut atom_phrase: Vec<Option<usize>> = Vec::new();
         let mut persons: Vec<Rel> = Vec::new();
-        let (mut unknown, mut advert, mut loose, mut also) = (false, false, false, false);
+        let (mut unknown, mut advert, mut loose, mut also, mut myself) = (false, false, false, false, false);
 
         // Is the next significant item a channel word?
         let next_is_head = |k: usize| {
@@ -603,6 +605,7 @@ impl Reader<'_> {
                     }
                     Lex::Advert => advert = true,
                     Lex::Also => also = true,
+                    Lex::Myself => myself = true,
                     Lex::Unknown | Lex::NumWord(_) => unknown = true,
                     Lex::From | Lex::After | Lex::To | Lex::Before | Lex::Between | Lex::Except => loose = true,
                     _ => {}
@@ -655,7 +658,7 @@ impl Reader<'_> {
         if !meaningful && !unparsed {
             return None;
         }
-        Some(Stmt { text, phrases, atoms: stmt_atoms, atom_phrase, persons, bad_time, unparsed, inert: advert, also })
+        Some(Stmt { text, phrases, atoms: stmt_atoms, atom_phrase, persons, bad_time, unparsed, inert: advert, also, myself })
     }
 }
 
@@ -858,7 +861,9 @@ fn combine(stmts: &[Stmt]) -> Preferences {
             set.sort();
             set.dedup();
             if p.neg {
-                if p.time_scoped {
+                // A ban about a time, about the patient in person, or with words we do not know
+                // ("в праздники не звонить") is narrower than the bare ban: not applied.
+                if p.time_scoped || st.myself || st.unparsed {
                     continue;
                 }
                 if p.call_via_messenger {
