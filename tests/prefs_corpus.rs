@@ -112,3 +112,20 @@ fn parse_time_per_note() {
     let per_note = started.elapsed().as_secs_f64() * 1e6 / notes as f64;
     println!("prefs parse time: {per_note:.1} µs per note (mean over {notes} parses, {} cases)", cases.len());
 }
+
+#[test]
+fn long_notes_and_odd_unicode_do_not_break_the_reader() {
+    let vague = VagueWindows::default();
+    let mut long = String::new();
+    while long.len() < 200_000 {
+        long.push_str("только вацап, в будни с 12 до 15; не звонить!!! 🚫📞 İİ ﷽ 12:00-15:00 пн/ср/пт ");
+    }
+    let started = Instant::now();
+    let p = parse_note(&long, &vague);
+    println!("prefs long note: {} bytes in {:?}", long.len(), started.elapsed());
+    assert_eq!(p.allowed, vec![precall::Channel::Whatsapp]);
+    for odd in ["\u{0301}\u{200d}\u{202e}", "İ", "ǅ", "🇷🇺🇷🇺", "\u{0}", "- - - / / ,,,", "99999999999999999999999", "с 24:00 до 24:00"] {
+        let p = parse_note(odd, &vague);
+        assert!(p.windows.iter().all(|w| w.from < w.to), "{odd:?}");
+    }
+}
