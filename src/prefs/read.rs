@@ -161,14 +161,11 @@ fn range(a: &Clock, b: &Clock) -> Option<Span> {
     let b_min = b.hour24() * 60 + b.m;
     let mut a_min = a.hour24() * 60 + a.m;
     let mut shifted = false;
-    if a.mer.is_none() && a.h < 12 {
-        if b.mer == Some(Mer::Pm) && (a.h + 12) * 60 + a.m < b_min {
-            a_min = (a.h + 12) * 60 + a.m;
-            shifted = true;
-        } else if b.mer.is_none() && (1..=7).contains(&a.h) {
-            a_min = (a.h + 12) * 60 + a.m;
-            shifted = true;
-        }
+    let pm_end = b.mer == Some(Mer::Pm) && (a.h + 12) * 60 + a.m < b_min;
+    let bare_small = b.mer.is_none() && (1..=7).contains(&a.h);
+    if a.mer.is_none() && a.h < 12 && (pm_end || bare_small) {
+        a_min = (a.h + 12) * 60 + a.m;
+        shifted = true;
     }
     let mut b_min = b_min;
     if b.mer.is_none() && b_min <= a_min && (a_min <= 12 * 60 || shifted) && b.h < 12 {
@@ -706,7 +703,7 @@ fn on_head(phrases: &mut Vec<Phrase>, cur: &mut Option<usize>, pend: &mut Pend, 
                 p.has_verb |= verb;
                 return;
             }
-            if !conj && !(verb && p.neg) {
+            if !conj && (!verb || !p.neg) {
                 let last = *p.heads.last().expect("a phrase has a head");
                 let messenger =
                     matches!(h, Head::Chan(Channel::Whatsapp | Channel::Telegram | Channel::Viber | Channel::Max));
