@@ -111,19 +111,47 @@ struct Renderer<'t> {
     default: &'static Templates,
     locale: Locale,
     errors: Vec<String>,
+    trace: Option<Vec<RenderTrace>>,
+}
+
+/// One template rendered: its key and which of its placeholders had a value (for tests that
+/// check every placeholder of the shipped templates gets filled).
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderTrace {
+    pub key: String,
+    pub from_default: bool,
+    pub filled: Vec<String>,
+    pub empty: Vec<String>,
 }
 
 impl Renderer<'_> {
+    fn record(&mut self, t: &Templates, key: &str, vars: &Vars, from_default: bool) {
+        if let Some(trace) = &mut self.trace {
+            let (filled, empty) = t.placeholders(key).into_iter().partition(|p| {
+                vars.get(p.as_str()).is_some_and(|v| !matches!(v, Val::Text(s) if s.is_empty()))
+            });
+            trace.push(RenderTrace { key: key.to_string(), from_default, filled, empty });
+        }
+    }
+
     fn text(&mut self, key: &str, vars: &Vars) -> Option<String> {
         if let Some(t) = self.clinic {
             match t.render(key, vars) {
-                Ok(Some(s)) if !s.is_empty() => return Some(s),
+                Ok(Some(s)) if !s.is_empty() => {
+                    self.record(t, key, vars, false);
+                    return Some(s);
+                }
                 Ok(_) => {}
                 Err(e) => self.error(e.message(self.locale)),
             }
         }
-        match self.default.render(key, vars) {
-            Ok(s) => s.filter(|s| !s.is_empty()),
+        let default = self.default;
+        match default.render(key, vars) {
+            Ok(s) => {
+                self.record(default, key, vars, true);
+                s.filter(|s| !s.is_empty())
+            }
             Err(e) => {
                 // A default that cannot be filled is a bug of the shipped templates (tested).
                 self.error(e.message(self.locale));
@@ -182,8 +210,7 @@ fn reason_text(r: &mut Renderer, cx: &Cx, base: &Vars, picked: &Option<Vars>, re
             return Some(s);
         }
     }
-    let message = names::clean(&reason.message);
-    let message = message.trim_end_matches(['.', ' ']).to_string();
+    let message = names::clean(&reason.message).trim_end_matches(['.', ' ']).to_string();
     let mut vars = base.clone();
     if !message.is_empty() {
         vars.insert("reason.message", Val::Text(message));
@@ -193,6 +220,27 @@ fn reason_text(r: &mut Renderer, cx: &Cx, base: &Vars, picked: &Option<Vars>, re
 
 /// The script, the message drafts and why there is no script. See the module documentation.
 pub fn build(assessment: &Assessment, snapshot: &Snapshot, config: &Config, templates: Option<&Templates>) -> ScriptOutput {
+    build_inner(assessment, snapshot, config, templates, false).0
+}
+
+/// [`build`], also listing every template rendered and which placeholders were filled.
+#[doc(hidden)]
+pub fn build_traced(
+    assessment: &Assessment,
+    snapshot: &Snapshot,
+    config: &Config,
+    templates: Option<&Templates>,
+) -> (ScriptOutput, Vec<RenderTrace>) {
+    build_inner(assessment, snapshot, config, templates, true)
+}
+
+fn build_inner(
+    assessment: &Assessment,
+    snapshot: &Snapshot,
+    config: &Config,
+    templates: Option<&Templates>,
+    trace: bool,
+) -> (ScriptOutput, Vec<RenderTrace>) {
     let locale = config.locale;
     let mut errors = Vec::new();
     let clinic = match templates {
@@ -207,11 +255,12 @@ pub fn build(assessment: &Assessment, snapshot: &Snapshot, config: &Config, temp
         }
         None => None,
     };
-    let mut r = Renderer { clinic, default: Templates::default_for(locale), locale, errors };
+    let mut r =
+        Renderer { clinic, default: Templates::default_for(locale), locale, errors, trace: trace.then(Vec::new) };
     let cx = Cx::new(assessment, snapshot, config);
     let mut out = build_with(&mut r, &cx);
     out.template_errors = r.errors;
-    out
+    (out, r.trace.unwrap_or_default())
 }
 
 /// [`build`] with the clinic's templates as JSON text (as the extension keeps them): a file that
@@ -238,7 +287,7 @@ fn build_with(r: &mut Renderer, cx: &Cx) -> ScriptOutput {
                 .findings
                 .iter()
                 .find(|f| f.severity == Severity::Block)
-                .map(|f| names::clean(&f.message).trim_end_matches(['.', ' ']).to_string())
+                .map(|f| names::decapitalize(names::clean(&f.message).trim_end_matches(['.', ' '])))
                 .filter(|s| !s.is_empty());
             out.no_script_reason = match why {
                 Some(why) => r.text("messages.do_not_contact", &merged(&base, [("why", Val::Text(why))].into())),
@@ -513,6 +562,9 @@ fn draft(r: &mut Renderer, cx: &Cx, base: &Vars, reasons: &[Reason], picked: &[O
     let mut body = Vec::new();
     for (reason, vars) in reasons.iter().zip(picked) {
         body.extend(reason_text(r, cx, base, vars, reason, "draft"));
+    }
+    if reasons.iter().any(|x| x.kind == ReasonKind::AppointmentReminder) {
+        body.extend(r.text("draft.reply_if_changed", base));
     }
     if !no_invitation(cx) {
         if reasons.iter().any(|x| invites(x.kind)) {

@@ -49,6 +49,17 @@ pub fn clean_opt(s: Option<&str>) -> Option<String> {
     s.map(clean).filter(|s| !s.is_empty())
 }
 
+/// "Пациент просит ..." -> "пациент просит ..." after a colon; words in capitals ("SMS") stay.
+pub fn decapitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+            first.to_lowercase().chain(s.chars().skip(1)).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
 /// The parts of a person's name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NameParts {
@@ -226,6 +237,8 @@ mod tests {
     fn clean_removes_controls_and_keeps_markup_as_text() {
         assert_eq!(clean("  a\n\tb\u{202E}c\u{0007} "), "a bc");
         assert_eq!(clean("<script>alert(1)</script>"), "<script>alert(1)</script>");
+        assert_eq!(decapitalize("Пациент просит"), "пациент просит");
+        assert_eq!(decapitalize("SMS запрещены"), "SMS запрещены");
         let long = "я".repeat(500);
         assert_eq!(clean(&long).chars().count(), MAX_VALUE_CHARS + 1);
         assert!(clean(&long).ends_with('…'));

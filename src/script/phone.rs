@@ -165,7 +165,13 @@ pub fn normalize_phone(raw: &str) -> Result<Phone, PhoneError> {
             '+' if i == 0 => plus = true,
             ' ' | '\u{00A0}' | '\u{202F}' | '-' | '‐' | '‑' | '–' | '—' | '(' | ')' | '.' => {}
             _ => {
-                let rest: String = main.chars().skip(i).collect();
+                // Report the whole word, with an opening bracket before it: "(мама)".
+                let chars: Vec<char> = main.chars().collect();
+                let mut start = i;
+                while start > 0 && matches!(chars[start - 1], '(' | '[') {
+                    start -= 1;
+                }
+                let rest: String = chars[start..].iter().collect();
                 return Err(PhoneError::Unexpected(super::names::clean(&rest)));
             }
         }
@@ -314,6 +320,7 @@ mod tests {
         assert_eq!(normalize_phone("+1 2345 6789 0123 4567"), Err(PhoneError::TooLong(17)));
         assert_eq!(normalize_phone("49 30 1234567"), Err(PhoneError::UnknownCountry));
         assert!(matches!(normalize_phone("8 916 123-45-67 мама"), Err(PhoneError::Unexpected(_))));
+        assert_eq!(normalize_phone("8 916 123-45 (мама)"), Err(PhoneError::Unexpected("(мама)".into())));
         assert!(matches!(normalize_phone("<script>alert(1)</script>"), Err(PhoneError::Unexpected(_))));
         assert!(matches!(normalize_phone("8 916 123+45-67"), Err(PhoneError::Unexpected(_))));
         assert!(matches!(normalize_phone("доб. 123"), Err(PhoneError::Unexpected(_))));

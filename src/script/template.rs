@@ -114,6 +114,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("draft.reason.personal_doctor", PERSONAL),
     ("draft.reason.personal_doctor_self", PERSONAL),
     ("draft.reason.generic", NONE),
+    ("draft.reply_if_changed", NONE),
     ("draft.invitation", NONE),
     ("draft.invitation_followup", NONE),
     ("draft.relatives_due", REL_DUE),
