@@ -54,7 +54,8 @@ struct Case {
 
 fn load_case(dir: &Path) -> Case {
     let name = dir.file_name().unwrap().to_string_lossy().to_string();
-    let snapshot: Snapshot = parse_strict("snapshot.json", &read(&dir.join("snapshot.json"))).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let snapshot: Snapshot =
+        parse_strict("snapshot.json", &read(&dir.join("snapshot.json"))).unwrap_or_else(|e| panic!("{name}: {e}"));
     let assessment = assessment_from(serde_json::from_str(&read(&dir.join("assessment.json"))).unwrap());
     let config = match std::fs::read_to_string(dir.join("config.json")) {
         Ok(text) => parse_strict::<Config>("config.json", &text).unwrap_or_else(|e| panic!("{name}: {e}")),
@@ -66,11 +67,8 @@ fn load_case(dir: &Path) -> Case {
 }
 
 fn cases() -> Vec<Case> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
+    let mut dirs: Vec<PathBuf> =
+        std::fs::read_dir(fixtures()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     dirs.sort();
     dirs.iter().map(|d| load_case(d)).collect()
 }
@@ -105,7 +103,13 @@ fn golden_cases() {
             ));
         }
     }
-    assert!(failed.is_empty(), "{} of {} cases differ (actual text in target/script_golden/):\n{}", failed.len(), all.len(), failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{} of {} cases differ (actual text in target/script_golden/):\n{}",
+        failed.len(),
+        all.len(),
+        failed.join("\n")
+    );
 }
 
 /// Every reason kind has a golden script in both locales, and a golden message draft.
@@ -126,8 +130,14 @@ fn every_reason_kind_in_both_locales_has_a_golden_case() {
         }
     }
     let kinds = [
-        "appointment_reminder", "plan_urgent_unstarted", "plan_partially_done", "control_exam_due",
-        "followup_agreed", "hygiene_due", "checkup_due", "personal_doctor",
+        "appointment_reminder",
+        "plan_urgent_unstarted",
+        "plan_partially_done",
+        "control_exam_due",
+        "followup_agreed",
+        "hygiene_due",
+        "checkup_due",
+        "personal_doctor",
     ];
     let mut missing = Vec::new();
     for kind in kinds {
@@ -163,9 +173,15 @@ fn demo() -> Vec<(String, Snapshot, Verdict, Vec<ReasonKind>)> {
 fn demo_config(locale: Locale, doctor: bool) -> Config {
     let mut c = Config { locale, ..Config::default() };
     c.caller = if doctor {
-        Caller { name: Some("Петрова Анна Игоревна".into()), role: Some("стоматолог-терапевт".into()), clinic: Some("Улыбка".into()) }
+        Caller {
+            name: Some("Петрова Анна Игоревна".into()),
+            role: Some("стоматолог-терапевт".into()),
+            clinic: Some("Улыбка".into()),
+        }
     } else {
-        Caller { name: Some("Ольга".into()), role: Some("администратор".into()), clinic: Some("Улыбка".into()) }
+        Caller {
+            name: Some("Ольга".into()), role: Some("администратор".into()), clinic: Some("Улыбка".into())
+        }
     };
     c
 }
@@ -355,7 +371,9 @@ fn every_link_carries_its_draft() {
                     assert_eq!(params["body"], d.text.replace('\n', "\r\n"), "{}", case.name);
                     assert_eq!(Some(&params["subject"]), d.subject.as_ref(), "{}", case.name);
                 }
-                Channel::Viber => assert_eq!(percent_decode(url), format!("viber://chat?number={}", d.to), "{}", case.name),
+                Channel::Viber => {
+                    assert_eq!(percent_decode(url), format!("viber://chat?number={}", d.to), "{}", case.name)
+                }
                 other => panic!("{}: a link for {other:?}", case.name),
             }
         }

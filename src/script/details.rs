@@ -31,8 +31,19 @@ fn is_hygiene(service: &str) -> bool {
 }
 
 const DOCTOR_ROLES: &[&str] = &[
-    "врач", "доктор", "стоматолог", "терапевт", "хирург", "ортодонт", "ортопед", "пародонтолог", "doctor", "dentist",
-    "physician", "surgeon", "orthodontist",
+    "врач",
+    "доктор",
+    "стоматолог",
+    "терапевт",
+    "хирург",
+    "ортодонт",
+    "ортопед",
+    "пародонтолог",
+    "doctor",
+    "dentist",
+    "physician",
+    "surgeon",
+    "orthodontist",
 ];
 
 /// The year of the latest past event on the card (visits, finished appointments, the contact
@@ -40,12 +51,7 @@ const DOCTOR_ROLES: &[&str] = &[
 pub fn reference_year(s: &Snapshot) -> Option<i32> {
     use chrono::Datelike;
     let visits = s.visits.iter().flatten().map(|v| v.date);
-    let done = s
-        .appointments
-        .iter()
-        .flatten()
-        .filter(|a| !a.status.is_active())
-        .map(|a| a.start.naive.date());
+    let done = s.appointments.iter().flatten().filter(|a| !a.status.is_active()).map(|a| a.start.naive.date());
     let log = s.communications.iter().flatten().map(|c| c.at.naive.date());
     visits.chain(done).chain(log).max().map(|d| d.year())
 }
@@ -98,10 +104,13 @@ impl<'a> Cx<'a> {
     fn specialty_of(&self, name: &str) -> Option<String> {
         let same = |d: &Option<String>| d.as_deref().map(clean).is_some_and(|d| d == name);
         let s = self.snapshot;
-        let from_visits = s.visits.iter().flatten().filter(|v| same(&v.doctor)).find_map(|v| clean_opt(v.specialty.as_deref()));
-        let from_plans = || s.plans.iter().flatten().filter(|p| same(&p.doctor)).find_map(|p| clean_opt(p.specialty.as_deref()));
-        let from_appts =
-            || s.appointments.iter().flatten().filter(|a| same(&a.doctor)).find_map(|a| clean_opt(a.specialty.as_deref()));
+        let from_visits =
+            s.visits.iter().flatten().filter(|v| same(&v.doctor)).find_map(|v| clean_opt(v.specialty.as_deref()));
+        let from_plans =
+            || s.plans.iter().flatten().filter(|p| same(&p.doctor)).find_map(|p| clean_opt(p.specialty.as_deref()));
+        let from_appts = || {
+            s.appointments.iter().flatten().filter(|a| same(&a.doctor)).find_map(|a| clean_opt(a.specialty.as_deref()))
+        };
         from_visits.or_else(from_plans).or_else(from_appts)
     }
 
@@ -284,7 +293,8 @@ impl Picker {
                 cx.appointment_vars(&mut v, list[i]);
             }
             ReasonKind::PlanUrgentUnstarted => {
-                let plans: Vec<&Plan> = s.plans.iter().flatten().filter(|p| is_signed(p) && !urgent(p).is_empty()).collect();
+                let plans: Vec<&Plan> =
+                    s.plans.iter().flatten().filter(|p| is_signed(p) && !urgent(p).is_empty()).collect();
                 let i = self.pick(reason.kind, &plans, |p| urgent(p).iter().any(|it| mentions(reason, &it.name)))?;
                 let items = urgent(plans[i]);
                 cx.plan_common(&mut v, plans[i]);
@@ -305,7 +315,10 @@ impl Picker {
                 v.insert("plan.open_count", Val::Num(items.len() as i64));
                 v.insert("plan.total_count", Val::Num((done(p) + items.len()) as i64));
             }
-            ReasonKind::ControlExamDue | ReasonKind::FollowupAgreed | ReasonKind::HygieneDue | ReasonKind::CheckupDue => {
+            ReasonKind::ControlExamDue
+            | ReasonKind::FollowupAgreed
+            | ReasonKind::HygieneDue
+            | ReasonKind::CheckupDue => {
                 let kind = match reason.kind {
                     ReasonKind::ControlExamDue => RecallKind::Control,
                     ReasonKind::FollowupAgreed => RecallKind::Followup,
@@ -345,7 +358,11 @@ impl Picker {
                 if cx.caller_is_doctor() {
                     cx.doctor_vars(&mut v, cx.config.caller.name.as_deref(), None);
                 } else {
-                    cx.doctor_vars(&mut v, last.and_then(|l| l.doctor.as_deref()), last.and_then(|l| l.specialty.as_deref()));
+                    cx.doctor_vars(
+                        &mut v,
+                        last.and_then(|l| l.doctor.as_deref()),
+                        last.and_then(|l| l.specialty.as_deref()),
+                    );
                 }
             }
         }

@@ -52,7 +52,13 @@ pub fn mailto(address: &str, subject: &str, body: &str) -> Option<String> {
         return None;
     }
     let (local, domain) = address.rsplit_once('@')?;
-    Some(format!("mailto:{}@{}?subject={}&body={}", encode(local), encode(domain), encode(subject), encode(&mail_body(body))))
+    Some(format!(
+        "mailto:{}@{}?subject={}&body={}",
+        encode(local),
+        encode(domain),
+        encode(subject),
+        encode(&mail_body(body))
+    ))
 }
 
 /// A plain address "local@domain.tld": letters (any script), digits and `. _ % + - '` before
@@ -86,11 +92,17 @@ mod tests {
 
     #[test]
     fn links() {
-        assert_eq!(whatsapp("79161234567", "Привет & пока"), "https://wa.me/79161234567?text=%D0%9F%D1%80%D0%B8%D0%B2%D0%B5%D1%82%20%26%20%D0%BF%D0%BE%D0%BA%D0%B0");
+        assert_eq!(
+            whatsapp("79161234567", "Привет & пока"),
+            "https://wa.me/79161234567?text=%D0%9F%D1%80%D0%B8%D0%B2%D0%B5%D1%82%20%26%20%D0%BF%D0%BE%D0%BA%D0%B0"
+        );
         assert_eq!(telegram("79161234567", "hi"), "https://t.me/+79161234567?text=hi");
         assert_eq!(sms("+79161234567", "a b"), "sms:+79161234567?body=a%20b");
         assert_eq!(viber("+79161234567"), "viber://chat?number=%2B79161234567");
-        assert_eq!(mailto("anna@mail.ru", "Тема", "a\nb").unwrap(), "mailto:anna@mail.ru?subject=%D0%A2%D0%B5%D0%BC%D0%B0&body=a%0D%0Ab");
+        assert_eq!(
+            mailto("anna@mail.ru", "Тема", "a\nb").unwrap(),
+            "mailto:anna@mail.ru?subject=%D0%A2%D0%B5%D0%BC%D0%B0&body=a%0D%0Ab"
+        );
     }
 
     #[test]
@@ -98,7 +110,19 @@ mod tests {
         for ok in ["anna.popova88@mail.ru", "o'neil+tag@example.co.uk", "почта@пример.рф"] {
             assert!(is_email(ok), "{ok}");
         }
-        for bad in ["", "anna", "anna@", "@mail.ru", "anna@mail", "a b@mail.ru", "a@mail.ru?bcc=x@evil.com", "a@b@c.ru", "a@mail..ru", "<a@b.ru>", "a@b.ru,c@d.ru"] {
+        for bad in [
+            "",
+            "anna",
+            "anna@",
+            "@mail.ru",
+            "anna@mail",
+            "a b@mail.ru",
+            "a@mail.ru?bcc=x@evil.com",
+            "a@b@c.ru",
+            "a@mail..ru",
+            "<a@b.ru>",
+            "a@b.ru,c@d.ru",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
         assert_eq!(mailto("a@mail.ru&cc=x@y.z", "s", "b"), None);

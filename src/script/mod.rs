@@ -128,9 +128,10 @@ pub struct RenderTrace {
 impl Renderer<'_> {
     fn record(&mut self, t: &Templates, key: &str, vars: &Vars, from_default: bool) {
         if let Some(trace) = &mut self.trace {
-            let (filled, empty) = t.placeholders(key).into_iter().partition(|p| {
-                vars.get(p.as_str()).is_some_and(|v| !matches!(v, Val::Text(s) if s.is_empty()))
-            });
+            let (filled, empty) = t
+                .placeholders(key)
+                .into_iter()
+                .partition(|p| vars.get(p.as_str()).is_some_and(|v| !matches!(v, Val::Text(s) if s.is_empty())));
             trace.push(RenderTrace { key: key.to_string(), from_default, filled, empty });
         }
     }
@@ -173,6 +174,15 @@ fn merged(base: &Vars, extra: Vars) -> Vars {
     v
 }
 
+/// `base` with a few more values (a `Vec`, not `[_; N].into()`: one instance, not one per N).
+fn with(base: &Vars, extra: Vec<(&'static str, Val)>) -> Vars {
+    let mut v = base.clone();
+    for (k, x) in extra {
+        v.insert(k, x);
+    }
+    v
+}
+
 /// Reasons after which the patient is invited to book.
 fn invites(kind: ReasonKind) -> bool {
     matches!(
@@ -203,7 +213,14 @@ fn reason_key(prefix: &str, kind: ReasonKind, cx: &Cx) -> String {
 
 /// A reason's text: the kind's template with the details from the snapshot, or the generic
 /// template with the reason's own message when the snapshot does not show the details.
-fn reason_text(r: &mut Renderer, cx: &Cx, base: &Vars, picked: &Option<Vars>, reason: &Reason, prefix: &str) -> Option<String> {
+fn reason_text(
+    r: &mut Renderer,
+    cx: &Cx,
+    base: &Vars,
+    picked: &Option<Vars>,
+    reason: &Reason,
+    prefix: &str,
+) -> Option<String> {
     if let Some(extra) = picked {
         let vars = merged(base, extra.clone());
         if let Some(s) = r.text(&reason_key(prefix, reason.kind, cx), &vars) {
@@ -219,7 +236,12 @@ fn reason_text(r: &mut Renderer, cx: &Cx, base: &Vars, picked: &Option<Vars>, re
 }
 
 /// The script, the message drafts and why there is no script. See the module documentation.
-pub fn build(assessment: &Assessment, snapshot: &Snapshot, config: &Config, templates: Option<&Templates>) -> ScriptOutput {
+pub fn build(
+    assessment: &Assessment,
+    snapshot: &Snapshot,
+    config: &Config,
+    templates: Option<&Templates>,
+) -> ScriptOutput {
     build_inner(assessment, snapshot, config, templates, false).0
 }
 
@@ -265,7 +287,12 @@ fn build_inner(
 
 /// [`build`] with the clinic's templates as JSON text (as the extension keeps them): a file that
 /// cannot be read is reported in `template_errors` and the defaults are used.
-pub fn build_with_json(assessment: &Assessment, snapshot: &Snapshot, config: &Config, templates_json: Option<&str>) -> ScriptOutput {
+pub fn build_with_json(
+    assessment: &Assessment,
+    snapshot: &Snapshot,
+    config: &Config,
+    templates_json: Option<&str>,
+) -> ScriptOutput {
     match templates_json.map(Templates::from_json) {
         None => build(assessment, snapshot, config, None),
         Some(Ok(t)) => build(assessment, snapshot, config, Some(&t)),
@@ -290,7 +317,7 @@ fn build_with(r: &mut Renderer, cx: &Cx) -> ScriptOutput {
                 .map(|f| names::decapitalize(names::clean(&f.message).trim_end_matches(['.', ' '])))
                 .filter(|s| !s.is_empty());
             out.no_script_reason = match why {
-                Some(why) => r.text("messages.do_not_contact", &merged(&base, [("why", Val::Text(why))].into())),
+                Some(why) => r.text("messages.do_not_contact", &with(&base, vec![("why", Val::Text(why))])),
                 None => r.text("messages.do_not_contact_generic", &base),
             };
             return out;
@@ -305,7 +332,7 @@ fn build_with(r: &mut Renderer, cx: &Cx) -> ScriptOutput {
                     Locale::En => format!("not read: {}", list.join(", ")),
                 }
             };
-            out.no_script_reason = r.text("messages.not_verified", &merged(&base, [("why", Val::Text(why))].into()));
+            out.no_script_reason = r.text("messages.not_verified", &with(&base, vec![("why", Val::Text(why))]));
             return out;
         }
         Verdict::Wait | Verdict::MessageOnly | Verdict::Call => {}
@@ -316,7 +343,8 @@ fn build_with(r: &mut Renderer, cx: &Cx) -> ScriptOutput {
 
     if a.reasons.is_empty() {
         let mut line = r.text("messages.no_reason", &base).unwrap_or_default();
-        let advertising = cx.snapshot.service_card.as_ref().and_then(|c| c.consent.as_ref()).and_then(|c| c.advertising);
+        let advertising =
+            cx.snapshot.service_card.as_ref().and_then(|c| c.consent.as_ref()).and_then(|c| c.advertising);
         if advertising == Some(true) {
             if a.verdict != Verdict::Wait {
                 out.drafts.extend(draft(r, cx, &base, &[], &[]));
@@ -395,7 +423,8 @@ fn script(r: &mut Renderer, cx: &Cx, base: &Vars, picked: &[Option<Vars>]) -> Sc
             lines.push(ScriptLine { part, text, reason });
         }
     };
-    let greeting = if base.contains_key("patient.greeting_name") { "script.greeting" } else { "script.greeting_anonymous" };
+    let greeting =
+        if base.contains_key("patient.greeting_name") { "script.greeting" } else { "script.greeting_anonymous" };
     push(&mut lines, Part::Greeting, r.text(greeting, base), None);
     let caller = if base.contains_key("caller.name") { "script.caller" } else { "script.caller_anonymous" };
     push(&mut lines, Part::Caller, r.text(caller, base), None);
@@ -416,17 +445,20 @@ fn script(r: &mut Renderer, cx: &Cx, base: &Vars, picked: &[Option<Vars>]) -> Sc
     }
     let (due, booked) = cx.relatives();
     if !due.is_empty() {
-        let vars = merged(
+        let vars = with(
             base,
-            [("relatives.due", Val::Text(due.join("; "))), ("relatives.due_count", Val::Num(due.len() as i64))].into(),
+            vec![("relatives.due", Val::Text(due.join("; "))), ("relatives.due_count", Val::Num(due.len() as i64))],
         );
         push(&mut lines, Part::Relatives, r.text("script.relatives_due", &vars), None);
     }
     if !booked.is_empty() {
         let vars = merged(
             base,
-            [("relatives.booked", Val::Text(booked.join("; "))), ("relatives.booked_count", Val::Num(booked.len() as i64))]
-                .into(),
+            [
+                ("relatives.booked", Val::Text(booked.join("; "))),
+                ("relatives.booked_count", Val::Num(booked.len() as i64)),
+            ]
+            .into(),
         );
         push(&mut lines, Part::Relatives, r.text("script.relatives_booked", &vars), None);
     }
@@ -549,10 +581,13 @@ fn own_contacts<'a>(cx: &'a Cx) -> Vec<&'a Contact> {
 fn draft(r: &mut Renderer, cx: &Cx, base: &Vars, reasons: &[Reason], picked: &[Option<Vars>]) -> Option<Draft> {
     let channel = draft_channel(cx).or_else(|| {
         // Only a message is allowed now, but no written channel is known: still write the text.
-        (cx.assessment.verdict == Verdict::MessageOnly).then(|| cx.assessment.channel.filter(|c| c.is_message())).flatten()
+        (cx.assessment.verdict == Verdict::MessageOnly)
+            .then(|| cx.assessment.channel.filter(|c| c.is_message()))
+            .flatten()
     })?;
     let mut paragraphs = Vec::new();
-    let greeting = if base.contains_key("patient.greeting_name") { "draft.greeting" } else { "draft.greeting_anonymous" };
+    let greeting =
+        if base.contains_key("patient.greeting_name") { "draft.greeting" } else { "draft.greeting_anonymous" };
     let caller = if base.contains_key("caller.name") { "draft.caller" } else { "draft.caller_anonymous" };
     let head: Vec<String> = [r.text(greeting, base), r.text(caller, base)].into_iter().flatten().collect();
     paragraphs.push(head.join(" "));
@@ -575,9 +610,9 @@ fn draft(r: &mut Renderer, cx: &Cx, base: &Vars, reasons: &[Reason], picked: &[O
     }
     let (due, _) = cx.relatives();
     if !due.is_empty() && !reasons.is_empty() {
-        let vars = merged(
+        let vars = with(
             base,
-            [("relatives.due", Val::Text(due.join("; "))), ("relatives.due_count", Val::Num(due.len() as i64))].into(),
+            vec![("relatives.due", Val::Text(due.join("; "))), ("relatives.due_count", Val::Num(due.len() as i64))],
         );
         body.extend(r.text("draft.relatives_due", &vars));
     }
@@ -592,7 +627,7 @@ fn draft(r: &mut Renderer, cx: &Cx, base: &Vars, reasons: &[Reason], picked: &[O
 /// Fills `to`, `url` and `problem` for the channel.
 fn address(r: &mut Renderer, cx: &Cx, base: &Vars, channel: Channel, text: String) -> Draft {
     let mut d = Draft { channel, to: String::new(), text, url: None, problem: None, subject: None };
-    let channel_vars = merged(base, [("channel.name", Val::Text(lang::channel_name(cx.locale, channel).into()))].into());
+    let channel_vars = with(base, vec![("channel.name", Val::Text(lang::channel_name(cx.locale, channel).into()))]);
     let contacts = own_contacts(cx);
     if channel == Channel::Email {
         d.subject = r.text("draft.email_subject", base);
@@ -604,7 +639,10 @@ fn address(r: &mut Renderer, cx: &Cx, base: &Vars, channel: Channel, text: Strin
         d.url = links::mailto(&address, d.subject.as_deref().unwrap_or(""), &d.text);
         if d.url.is_none() {
             let problem = lang::tr(cx.locale, "адрес не похож на e-mail", "this does not look like an e-mail address");
-            let vars = merged(&channel_vars, [("contact.value", Val::Text(address.clone())), ("contact.problem", Val::Text(problem))].into());
+            let vars = with(
+                &channel_vars,
+                vec![("contact.value", Val::Text(address.clone())), ("contact.problem", Val::Text(problem))],
+            );
             d.problem = r.text("messages.phone_unreadable", &vars);
         }
         d.to = address;
@@ -635,9 +673,9 @@ fn address(r: &mut Renderer, cx: &Cx, base: &Vars, channel: Channel, text: Strin
         Err(e) => {
             let value = names::clean(&contact.value);
             d.to = value.clone();
-            let vars = merged(
+            let vars = with(
                 &channel_vars,
-                [("contact.value", Val::Text(value)), ("contact.problem", Val::Text(e.message(cx.locale)))].into(),
+                vec![("contact.value", Val::Text(value)), ("contact.problem", Val::Text(e.message(cx.locale)))],
             );
             d.problem = r.text("messages.phone_unreadable", &vars);
         }
@@ -668,7 +706,11 @@ impl ScriptOutput {
             s.push_str(&format!("== no script ==\n{n}\n"));
         }
         for d in &self.drafts {
-            s.push_str(&format!("== draft: {} to {} ==\n", d.channel.as_str(), if d.to.is_empty() { "-" } else { &d.to }));
+            s.push_str(&format!(
+                "== draft: {} to {} ==\n",
+                d.channel.as_str(),
+                if d.to.is_empty() { "-" } else { &d.to }
+            ));
             if let Some(subject) = &d.subject {
                 s.push_str(&format!("subject: {subject}\n"));
             }

@@ -68,7 +68,8 @@ pub struct NameParts {
     pub patronymic: Option<String>,
 }
 
-const PATRONYMIC_ENDINGS: &[&str] = &["ович", "евич", "ёвич", "овна", "евна", "ёвна", "ична", "инична", "ьич", "ьинична"];
+const PATRONYMIC_ENDINGS: &[&str] =
+    &["ович", "евич", "ёвич", "овна", "евна", "ёвна", "ична", "инична", "ьич", "ьинична"];
 const TURKIC_PATRONYMIC: &[&str] = &["оглы", "кызы", "улы", "қызы", "угли", "кизи"];
 
 fn is_patronymic(word: &str) -> bool {

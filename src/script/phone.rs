@@ -103,7 +103,9 @@ impl PhoneError {
             }
             (PhoneError::TooLong(n), En) => format!("too many digits ({n})"),
             (PhoneError::PlusEight, Ru) => "«+8» — не код страны: российский номер пишется +7 или 8 без плюса".into(),
-            (PhoneError::PlusEight, En) => "“+8” is not a country code: a Russian number is +7, or 8 without the plus".into(),
+            (PhoneError::PlusEight, En) => {
+                "“+8” is not a country code: a Russian number is +7, or 8 without the plus".into()
+            }
             (PhoneError::NotRuKz, Ru) => "такого кода нет ни в России, ни в Казахстане".into(),
             (PhoneError::NotRuKz, En) => "no such code in Russia or Kazakhstan".into(),
             (PhoneError::BadCountryCode, Ru) => "код страны не может начинаться с 0".into(),
@@ -151,7 +153,9 @@ pub fn normalize_phone(raw: &str) -> Result<Phone, PhoneError> {
     if raw.is_empty() {
         return Err(PhoneError::Empty);
     }
-    let digit_runs = |s: &str| s.split([',', ';', '/', '\n']).filter(|p| p.chars().filter(|c| c.is_ascii_digit()).count() >= 5).count();
+    let digit_runs = |s: &str| {
+        s.split([',', ';', '/', '\n']).filter(|p| p.chars().filter(|c| c.is_ascii_digit()).count() >= 5).count()
+    };
     if digit_runs(raw) > 1 || raw.to_lowercase().contains(" или ") {
         return Err(PhoneError::Several);
     }
@@ -188,11 +192,11 @@ pub fn normalize_phone(raw: &str) -> Result<Phone, PhoneError> {
         plus = true;
     }
     let national = if plus {
-        if digits.starts_with('7') {
+        if let Some(national) = digits.strip_prefix('7') {
             if digits.len() != 11 {
                 return Err(length_error(digits.len(), 11));
             }
-            digits[1..].to_string()
+            national.to_string()
         } else if digits.starts_with('8') && digits.len() == 11 {
             return Err(PhoneError::PlusEight);
         } else if digits.starts_with('0') {

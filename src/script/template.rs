@@ -49,7 +49,8 @@ pub const NUMERIC: &[&str] = &[
 
 const APPOINTMENT: &[&str] = &["appointment.date", "appointment.time", "appointment.service"];
 const URGENT: &[&str] = &["plan.id", "plan.created", "plan.urgent_items", "plan.urgent_due", "plan.urgent_count"];
-const PARTIAL: &[&str] = &["plan.id", "plan.created", "plan.open_items", "plan.done_count", "plan.open_count", "plan.total_count"];
+const PARTIAL: &[&str] =
+    &["plan.id", "plan.created", "plan.open_items", "plan.done_count", "plan.open_count", "plan.total_count"];
 const RECALL: &[&str] = &["recall.due"];
 const FOLLOWUP: &[&str] = &["recall.due", "visit.date", "visit.services"];
 const PERSONAL: &[&str] = &["visit.date"];
@@ -172,7 +173,10 @@ pub enum TemplateErrorKind {
     /// `locale` is missing or not "ru"/"en".
     Locale(String),
     /// The templates are for another locale than the clinic's.
-    WrongLocale { templates: Locale, config: Locale },
+    WrongLocale {
+        templates: Locale,
+        config: Locale,
+    },
     MissingKey,
     UnknownKey,
     NotText,
@@ -187,8 +191,15 @@ pub enum TemplateErrorKind {
     EmptyOptional(usize),
     /// `{}` or a placeholder name with characters other than a-z, 0-9, `_` and `.`.
     BadPlaceholder(usize, String),
-    UnknownPlaceholder { name: String, available: Vec<&'static str> },
-    PluralForms { name: String, want: usize, got: usize },
+    UnknownPlaceholder {
+        name: String,
+        available: Vec<&'static str>,
+    },
+    PluralForms {
+        name: String,
+        want: usize,
+        got: usize,
+    },
     NotANumber(String),
     /// At render time: a placeholder outside `[...]` has no value for this patient.
     NoValue(String),
@@ -219,7 +230,11 @@ impl TemplateError {
                 format!("шаблоны на языке {}, а язык клиники — {}", locale_name(*templates), locale_name(*config))
             }
             (K::WrongLocale { templates, config }, false) => {
-                format!("the templates are for {}, the clinic's locale is {}", locale_name(*templates), locale_name(*config))
+                format!(
+                    "the templates are for {}, the clinic's locale is {}",
+                    locale_name(*templates),
+                    locale_name(*config)
+                )
             }
             (K::MissingKey, true) => "ключа нет в файле".into(),
             (K::MissingKey, false) => "the key is missing".into(),
@@ -230,12 +245,18 @@ impl TemplateError {
             (K::UnclosedBrace(at), true) => format!("незакрытая скобка «{{» (символ {at})"),
             (K::UnclosedBrace(at), false) => format!("unbalanced braces: “{{” at character {at} is never closed"),
             (K::StrayBrace(at), true) => format!("лишняя скобка «}}» (символ {at}); для самой скобки пишите «}}}}»"),
-            (K::StrayBrace(at), false) => format!("unbalanced braces: “}}” at character {at} closes nothing (write “}}}}” for the brace itself)"),
+            (K::StrayBrace(at), false) => {
+                format!("unbalanced braces: “}}” at character {at} closes nothing (write “}}}}” for the brace itself)")
+            }
             (K::UnclosedBracket(at), true) => format!("незакрытая скобка «[» (символ {at})"),
             (K::UnclosedBracket(at), false) => format!("unbalanced brackets: “[” at character {at} is never closed"),
             (K::StrayBracket(at), true) => format!("лишняя скобка «]» (символ {at}); для самой скобки пишите «]]»"),
-            (K::StrayBracket(at), false) => format!("unbalanced brackets: “]” at character {at} closes nothing (write “]]” for the bracket itself)"),
-            (K::NestedBracket(at), true) => format!("необязательные части «[...]» нельзя вкладывать друг в друга (символ {at})"),
+            (K::StrayBracket(at), false) => {
+                format!("unbalanced brackets: “]” at character {at} closes nothing (write “]]” for the bracket itself)")
+            }
+            (K::NestedBracket(at), true) => {
+                format!("необязательные части «[...]» нельзя вкладывать друг в друга (символ {at})")
+            }
             (K::NestedBracket(at), false) => format!("optional parts “[...]” cannot be nested (character {at})"),
             (K::EmptyOptional(at), true) => format!("в необязательной части «[...]» нет подстановки (символ {at})"),
             (K::EmptyOptional(at), false) => format!("the optional part “[...]” at character {at} has no placeholder"),
@@ -537,7 +558,11 @@ fn read_root(text: &str) -> Result<(Locale, serde_json::Map<String, serde_json::
     Ok((locale, root))
 }
 
-fn flatten(prefix: &str, map: &serde_json::Map<String, serde_json::Value>, out: &mut BTreeMap<String, Result<String, ()>>) {
+fn flatten(
+    prefix: &str,
+    map: &serde_json::Map<String, serde_json::Value>,
+    out: &mut BTreeMap<String, Result<String, ()>>,
+) {
     for (k, v) in map {
         if k.starts_with('_') || (prefix.is_empty() && k == "locale") {
             continue;
@@ -547,7 +572,9 @@ fn flatten(prefix: &str, map: &serde_json::Map<String, serde_json::Value>, out: 
             serde_json::Value::String(s) => {
                 out.insert(key, Ok(s.clone()));
             }
-            serde_json::Value::Object(inner) if KEYS.iter().all(|(known, _)| *known != key) => flatten(&key, inner, out),
+            serde_json::Value::Object(inner) if KEYS.iter().all(|(known, _)| *known != key) => {
+                flatten(&key, inner, out)
+            }
             _ => {
                 out.insert(key, Err(()));
             }
@@ -638,7 +665,9 @@ mod tests {
         assert_eq!(p("[just text]"), Err(K::EmptyOptional(1)));
         assert_eq!(p("{}"), Err(K::BadPlaceholder(1, "".into())));
         assert_eq!(p("{Patient Name}"), Err(K::BadPlaceholder(1, "Patient Name".into())));
-        assert!(matches!(p("{patient.shoe_size}"), Err(K::UnknownPlaceholder { name, .. }) if name == "patient.shoe_size"));
+        assert!(
+            matches!(p("{patient.shoe_size}"), Err(K::UnknownPlaceholder { name, .. }) if name == "patient.shoe_size")
+        );
         assert!(matches!(p("{appointment.date}"), Err(K::UnknownPlaceholder { .. })), "not available in this key");
         assert_eq!(
             p("{plan.open_count|пункт|пункта}"),
