@@ -538,14 +538,10 @@ fn preferences<'a>(cx: &'a Cx) -> Option<&'a Preferences> {
 /// one, one they allowed, a messenger marked on their number, SMS, e-mail; never one they
 /// forbade or one outside an "only X" list. `None` when messages are refused.
 fn draft_channel(cx: &Cx) -> Option<Channel> {
-    let consent = cx.snapshot.service_card.as_ref().and_then(|c| c.consent.as_ref()).and_then(|c| c.messages);
-    if consent == Some(false) {
+    if messages_refused(cx) {
         return None;
     }
     let prefs = preferences(cx);
-    if prefs.is_some_and(|p| p.do_not_contact) {
-        return None;
-    }
     let ok = |c: Channel| {
         c.is_message()
             && prefs.is_none_or(|p| !p.forbidden.contains(&c) && (p.allowed.is_empty() || p.allowed.contains(&c)))
@@ -571,6 +567,12 @@ fn draft_channel(cx: &Cx) -> Option<Channel> {
     candidates.into_iter().find(|c| ok(*c))
 }
 
+/// No written message at all: the consent block says no to messages, or "do not contact".
+fn messages_refused(cx: &Cx) -> bool {
+    let consent = cx.snapshot.service_card.as_ref().and_then(|c| c.consent.as_ref()).and_then(|c| c.messages);
+    consent == Some(false) || preferences(cx).is_some_and(|p| p.do_not_contact)
+}
+
 /// The patient's own contacts first, primary first; others (a parent's number) after.
 fn own_contacts<'a>(cx: &'a Cx) -> Vec<&'a Contact> {
     let mut list: Vec<&Contact> = cx.snapshot.contacts.iter().flatten().collect();
@@ -580,10 +582,10 @@ fn own_contacts<'a>(cx: &'a Cx) -> Vec<&'a Contact> {
 
 fn draft(r: &mut Renderer, cx: &Cx, base: &Vars, reasons: &[Reason], picked: &[Option<Vars>]) -> Option<Draft> {
     let channel = draft_channel(cx).or_else(|| {
-        // Only a message is allowed now, but no written channel is known: still write the text.
-        (cx.assessment.verdict == Verdict::MessageOnly)
-            .then(|| cx.assessment.channel.filter(|c| c.is_message()))
-            .flatten()
+        // Only a message is allowed now, but the card shows no contact for it: still write the
+        // text (the draft says the contact is missing). Never when messages were refused.
+        let fallback = cx.assessment.verdict == Verdict::MessageOnly && !messages_refused(cx);
+        fallback.then(|| cx.assessment.channel.filter(|c| c.is_message())).flatten()
     })?;
     let mut paragraphs = Vec::new();
     let greeting =
@@ -730,5 +732,106 @@ impl ScriptOutput {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot(v: serde_json::Value) -> Snapshot {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn assessment(verdict: Verdict, kinds: &[ReasonKind], channel: Option<Channel>) -> Assessment {
+        Assessment {
+            verdict,
+            channel,
+            next_window: None,
+            findings: vec![],
+            reasons: kinds.iter().map(|k| Reason { kind: *k, message: "m".into(), evidence: vec![] }).collect(),
+            do_not_offer: vec![],
+            context: serde_json::Value::Null,
+            unverified: vec![],
+            preferences: None,
+            problems: vec![],
+        }
+    }
+
+    fn hygiene_patient(messages: Option<bool>) -> Snapshot {
+        snapshot(serde_json::json!({
+            "patient": {"given": "Мария", "patronymic": "Ивановна"},
+            "contacts": [{"value": "+7 916 123-45-67", "kind": "phone", "messengers": ["whatsapp"], "primary": true}],
+            "service_card": {"consent": {"calls": true, "messages": messages, "advertising": true}},
+            "appointments": [], "visits": [], "plans": [],
+            "recalls": [{"kind": "hygiene", "due": "2026-11-14", "agreed": true}]
+        }))
+    }
+
+    #[test]
+    fn refused_messages_mean_no_draft_even_for_message_only() {
+        let s = hygiene_patient(Some(false));
+        for verdict in [Verdict::MessageOnly, Verdict::Call] {
+            let a = assessment(verdict, &[ReasonKind::HygieneDue], Some(Channel::Whatsapp));
+            assert!(build(&a, &s, &Config::default(), None).drafts.is_empty(), "{verdict:?}");
+        }
+        let a = assessment(Verdict::Call, &[], None);
+        assert!(build(&a, &s, &Config::default(), None).drafts.is_empty(), "no reason, messages refused");
+    }
+
+    #[test]
+    fn no_script_and_no_draft_when_contact_is_not_allowed() {
+        let s = hygiene_patient(Some(true));
+        for verdict in [Verdict::DoNotContact, Verdict::NotVerified] {
+            let out = build(&assessment(verdict, &[ReasonKind::HygieneDue], None), &s, &Config::default(), None);
+            assert!(out.script.is_none() && out.drafts.is_empty(), "{verdict:?}");
+            assert!(out.no_script_reason.is_some(), "{verdict:?}: says why");
+        }
+    }
+
+    #[test]
+    fn scripts_for_call_and_wait_only() {
+        let s = hygiene_patient(Some(true));
+        let kinds = [ReasonKind::HygieneDue];
+        let call = build(&assessment(Verdict::Call, &kinds, None), &s, &Config::default(), None);
+        assert!(call.script.is_some() && call.drafts.len() == 1 && call.no_script_reason.is_none());
+        let wait = build(&assessment(Verdict::Wait, &kinds, None), &s, &Config::default(), None);
+        assert!(wait.script.is_some() && wait.drafts.is_empty() && wait.when.is_some());
+        let msg = build(&assessment(Verdict::MessageOnly, &kinds, None), &s, &Config::default(), None);
+        assert!(msg.script.is_none() && msg.drafts.len() == 1 && msg.no_script_reason.is_some());
+        let parts: Vec<Part> = call.script.unwrap().lines.iter().map(|l| l.part).collect();
+        assert_eq!(
+            parts,
+            [Part::Greeting, Part::Caller, Part::Agreement, Part::Reason, Part::Invitation, Part::WayOut]
+        );
+    }
+
+    #[test]
+    fn unreadable_templates_file_is_reported_and_defaults_are_used() {
+        let s = hygiene_patient(Some(true));
+        let a = assessment(Verdict::Call, &[ReasonKind::HygieneDue], None);
+        let out = build_with_json(&a, &s, &Config::default(), Some("{ not json"));
+        assert!(out.script.is_some_and(|sc| sc.lines.len() >= 4));
+        assert_eq!(out.template_errors.len(), 1);
+        assert!(
+            out.template_errors[0].starts_with("шаблоны клиники: файл шаблонов не читается"),
+            "{:?}",
+            out.template_errors
+        );
+    }
+
+    #[test]
+    fn output_serialises_with_the_agreed_field_names() {
+        let s = hygiene_patient(Some(true));
+        let out = build(&assessment(Verdict::Call, &[ReasonKind::HygieneDue], None), &s, &Config::default(), None);
+        let v = serde_json::to_value(&out).unwrap();
+        assert_eq!(v["script"]["lines"][0]["part"], "greeting");
+        assert_eq!(v["script"]["lines"][3]["reason"], "hygiene_due");
+        assert_eq!(v["drafts"][0]["channel"], "whatsapp");
+        assert_eq!(v["drafts"][0]["to"], "+79161234567");
+        assert!(v["drafts"][0]["url"].as_str().unwrap().starts_with("https://wa.me/79161234567?text="));
+        assert!(v["drafts"][0]["problem"].is_null());
+        assert!(v["no_script_reason"].is_null());
+        assert_eq!(v["template_errors"], serde_json::json!([]));
     }
 }
