@@ -390,7 +390,13 @@ fn build_with(r: &mut Renderer, cx: &Cx) -> ScriptOutput {
 /// The patient has an active appointment, or the schedule was not read (then no invitation:
 /// the administrator checks the schedule first).
 fn no_invitation(cx: &Cx) -> bool {
-    cx.snapshot.appointments.is_none() || !cx.active_appointments().is_empty()
+    cx.snapshot.appointments.is_none() || !cx.active_appointments().is_empty() || negative_experience(cx).is_some()
+}
+
+/// The rules' `negative_experience` warning (playbook: "after a negative experience ... route to
+/// a manager, no selling"): the script then invites to nothing and shows the warning first.
+fn negative_experience<'a>(cx: &'a Cx) -> Option<&'a Finding> {
+    cx.assessment.findings.iter().find(|f| f.rule == "negative_experience")
 }
 
 /// Whether the contact itself was agreed: consent to calls, or an agreed recall behind a reason.
@@ -469,6 +475,9 @@ fn script(r: &mut Renderer, cx: &Cx, base: &Vars, picked: &[Option<Vars>]) -> Sc
 fn context(r: &mut Renderer, cx: &Cx, base: &Vars) -> Vec<String> {
     let mut out = Vec::new();
     let s = cx.snapshot;
+    if let Some(f) = negative_experience(cx) {
+        out.push(names::clean(&f.message));
+    }
     let mut add = |text: Option<String>| out.extend(text);
     match &s.visits {
         None => add(r.text("context.visits_not_read", base)),
