@@ -9,6 +9,7 @@ pub mod model;
 pub mod prefs;
 pub mod present;
 pub mod rules;
+pub mod script;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
