@@ -15,17 +15,19 @@ all: build
 setup:
 	@scripts/setup.sh
 
-## The extension's wasm core: release build, wasm-bindgen glue for a classic content
-## script (--target no-modules), then wasm-opt when it works (it is an optimisation only).
+## The extension's wasm core: release build, wasm-bindgen glue as an ES module (imported by
+## the content script, or by the offscreen engine page on strict-CSP MIS pages), then
+## wasm-opt from npm's binaryen 132 (Debian's 108 breaks the externref table).
+BINARYEN := node_modules/.bin
+WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-multivalue --enable-reference-types
 build wasm: setup
 	cargo build --release --target $(WASM_TARGET) --lib
-	wasm-bindgen --target no-modules --no-typescript --remove-name-section --remove-producers-section --out-dir $(PKG) $(WASM_RAW)
-	@if wasm-opt -Os --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-	     --enable-mutable-globals --enable-reference-types --enable-multivalue \
-	     $(PKG)/precall_bg.wasm -o $(PKG)/precall_bg.opt.wasm 2>/dev/null; then \
-	   mv $(PKG)/precall_bg.opt.wasm $(PKG)/precall_bg.wasm; \
-	 else echo "wasm-opt unavailable or failed: keeping the unoptimised .wasm"; rm -f $(PKG)/precall_bg.opt.wasm; fi
-	@ls -l $(PKG)/precall_bg.wasm | awk '{print "extension/pkg/precall_bg.wasm: " $$5 " bytes"}'
+	rm -rf $(PKG)
+	wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+	  --out-dir $(PKG) $(WASM_RAW)
+	$(BINARYEN)/wasm-opt -Os $(WASM_FEATURES) $(PKG)/precall_bg.wasm -o $(PKG)/precall_bg.wasm
+	@wc -c $(PKG)/precall_bg.wasm
 
 cli:
 	cargo build --release --bin precall

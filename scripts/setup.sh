@@ -22,12 +22,10 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
-# 3. Debian's Chromium and ChromeDriver (the tests never download a browser), and
-#    binaryen's wasm-opt for the release .wasm.
+# 3. Debian's Chromium and ChromeDriver (the tests never download a browser).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
-command -v wasm-opt >/dev/null || missing+=(binaryen)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} from Debian"
   sudo_cmd=""
@@ -36,7 +34,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
-# 4. npm packages from the committed lock file (playwright-core only drives /usr/bin/chromium).
+# 4. npm packages from the committed lock file: playwright-core (drives /usr/bin/chromium,
+#    downloads nothing) and binaryen 132 (wasm-opt, wasm2js; Debian's 108 breaks the module).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages from package-lock.json"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund

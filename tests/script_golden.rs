@@ -5,8 +5,8 @@
 //! templates), and `expected.txt`: the output of `ScriptOutput::to_text()`, read and checked
 //! by hand. On a mismatch the actual text is written to `target/script_golden/<case>.txt`.
 //!
-//! `demo_patients.json` is a copy of the demo MIS data (`node demo/mis/data.js --today
-//! 2026-11-23`): every shipped template placeholder must be filled for every demo scenario.
+//! `../demo_scenarios.json` is the resolved demo MIS data (`node scripts/update-demo-fixture.mjs`,
+//! today 2026-11-23): every shipped template placeholder must be filled for every demo scenario.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -157,7 +157,10 @@ const SENTINEL: &str = "REASON MESSAGE SENTINEL";
 
 /// The demo patients, each with its scenario's verdict and reasons.
 fn demo() -> Vec<(String, Snapshot, Verdict, Vec<ReasonKind>)> {
-    let all: Vec<Value> = serde_json::from_str(&read(&fixtures().join("demo_patients.json"))).unwrap();
+    // The one resolved copy of the demo data (scripts/update-demo-fixture.mjs keeps it current).
+    let path = fixtures().join("../demo_scenarios.json");
+    let doc: Value = serde_json::from_str(&read(&path)).unwrap();
+    let all: Vec<Value> = doc["patients"].as_array().unwrap().clone();
     all.into_iter()
         .map(|mut v| {
             let scenario = v.as_object_mut().unwrap().remove("scenario").expect("scenario");

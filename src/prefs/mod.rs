@@ -256,14 +256,3 @@ mod tests {
     }
 }
 
-pub fn parse_note(note: &str, vague: &VagueWindows) -> Preferences {
-    parse_notes(&[note.to_string()], vague)
-}
-
-pub fn describe(_prefs: &Preferences, _locale: crate::model::Locale) -> String {
-    String::new()
-}
-
-pub fn is_uncertain(prefs: &Preferences) -> bool {
-    !prefs.ambiguous.is_empty() || !prefs.unparsed.is_empty()
-}
