@@ -1,6 +1,27 @@
-// Service worker. Kept minimal: the checks run in the content script's wasm, and nothing
-// is sent anywhere. It seeds default settings once, so every page reads the same shape.
-chrome.runtime.onInstalled.addListener(async () => {
-  const { settings } = await chrome.storage.local.get('settings');
-  if (!settings) await chrome.storage.local.set({ settings: { config: null, clock: null } });
+// Service worker. The checks run in the content script's wasm; this worker only relays a
+// content script's page copy to the offscreen engine page when the MIS page's CSP forbids
+// WebAssembly in content scripts. Nothing is sent anywhere else.
+const ENGINE = 'extension/engine.html';
+let creating = null;
+
+async function ensureEngine() {
+  const contexts = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] });
+  if (contexts.length) return;
+  creating ||= chrome.offscreen.createDocument({
+    url: ENGINE,
+    reasons: ['DOM_PARSER'],
+    justification: 'Reads a copy of the MIS page with the WebAssembly core when the page forbids WebAssembly in content scripts.',
+  }).finally(() => { creating = null; });
+  await creating;
+}
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  // Only our own content scripts (a tab, this extension) may ask; the page cannot reach here.
+  if (!message || message.type !== 'precall:check-html' || sender.id !== chrome.runtime.id || !sender.tab) return;
+  ensureEngine()
+    .then(() => chrome.runtime.sendMessage({
+      type: 'precall:engine-check', html: message.html, url: message.url, input: message.input,
+    }))
+    .then(sendResponse, (err) => sendResponse({ failed: String(err && err.name) }));
+  return true;
 });

@@ -1,50 +1,32 @@
-// Content script (isolated world). Thin on purpose: load the wasm core, hand it the settings
-// and the time, and re-run when an SPA switches patients. All logic lives in Rust.
-// It must never break the MIS: every failure ends in a plain message, never an exception.
+// Content script (isolated world). Thin on purpose: load the core, hand it the settings and
+// the time, draw what it returns, and re-check when an SPA switches patients. All logic
+// lives in Rust. It must never break the MIS: every failure ends in a plain message.
+//
+// Two ways to run the core:
+//  - in this content script (WebAssembly), reading the live page: the fast path;
+//  - in the extension's offscreen engine page, reading a copy of the page, where the MIS
+//    sends a Content-Security-Policy that forbids compiling WebAssembly here (Chrome applies
+//    the page's policy to content scripts' WebAssembly).
 (() => {
   'use strict';
-  const WASM_URL = chrome.runtime.getURL('extension/pkg/precall_bg.wasm');
-  const QUIET_MS = 120; // wait for an SPA re-render to settle before reading the page
-  let core = null;      // the wasm-bindgen module once loaded
+  const url = (path) => chrome.runtime.getURL(path);
+  const QUIET_MS = 120;   // let an SPA re-render settle before reading the page
+  const FALLBACK = {
+    ru: { load: 'Проверка перед звонком не загрузилась. Страница МИС работает как обычно.',
+          fail: 'Проверка не удалась — сообщите, пожалуйста. Страница МИС работает как обычно.',
+          brand: 'Перед звонком', collapse: 'Свернуть', move_corner: 'Переместить' },
+    en: { load: 'The pre-call check could not load. The MIS page works as usual.',
+          fail: 'Check failed - please report. The MIS page works as usual.',
+          brand: 'Pre-call check', collapse: 'Collapse', move_corner: 'Move' },
+  };
+  let core = null;        // { check(input) -> Promise<result>, key() -> string|undefined|null }
   let settings = { config: null, clock: null };
-  let lastKey;          // the patient key the overlay was drawn for
+  let lastKey;            // the patient key the overlay was drawn for
+  let lastPanel = '';     // what is drawn, so an unchanged re-check does not redraw
   let timer = 0;
+  let running = false;
 
-  function locale() {
-    const l = settings.config && settings.config.locale;
-    return l === 'en' ? 'en' : 'ru';
-  }
-
-  // A plain message when the wasm core is not available: drawn here, since Rust cannot.
-  function fallback(kind) {
-    const text = {
-      ru: { load: 'Проверка перед звонком не загрузилась. Страница МИС работает как обычно.',
-            fail: 'Проверка не удалась — сообщите, пожалуйста. Страница МИС работает как обычно.' },
-      en: { load: 'The pre-call check could not load. The MIS page works as usual.',
-            fail: 'Check failed - please report. The MIS page works as usual.' },
-    }[locale()][kind];
-    let host = document.querySelector('precall-fallback');
-    if (!host) {
-      host = document.createElement('precall-fallback');
-      host.style.setProperty('position', 'fixed');
-      host.style.setProperty('right', '16px');
-      host.style.setProperty('bottom', '16px');
-      host.style.setProperty('z-index', '2147483646');
-      const root = host.attachShadow({ mode: 'closed' });
-      const p = document.createElement('p');
-      p.setAttribute('role', 'status');
-      p.setAttribute('data-testid', 'fallback');
-      for (const [k, v] of [['margin', '0'], ['padding', '10px 12px'], ['max-width', '320px'],
-        ['font', '13px/1.4 system-ui, sans-serif'], ['color', '#1d232a'], ['background', '#fff'],
-        ['border', '1px solid #c9d1d9'], ['border-left', '6px solid #c62828'], ['border-radius', '8px']]) {
-        p.style.setProperty(k, v);
-      }
-      root.append(p);
-      host.precallText = p;
-      document.documentElement.append(host);
-    }
-    host.precallText.textContent = text;
-  }
+  const words = () => FALLBACK[settings.config && settings.config.locale === 'en' ? 'en' : 'ru'];
 
   function now() {
     // A trainer's demo clock from settings, else the real time.
@@ -52,16 +34,70 @@
     return Number.isFinite(fixed) ? fixed : Date.now();
   }
 
-  function run() {
-    timer = 0;
-    if (!core) return;
+  // A copy of the page for the engine: form values (kept by MIS forms only in DOM properties)
+  // are written into attributes; scripts and our own overlay are left out.
+  function pageCopy() {
+    const live = document.documentElement;
+    const clone = live.cloneNode(true);
+    const from = live.querySelectorAll('input, textarea, select');
+    const to = clone.querySelectorAll('input, textarea, select');
+    from.forEach((el, i) => {
+      const c = to[i];
+      if (!c) return;
+      if (el.tagName === 'SELECT') {
+        Array.from(el.options).forEach((o, j) => c.options[j] && c.options[j].toggleAttribute('selected', o.selected));
+      } else if (el.type === 'checkbox' || el.type === 'radio') {
+        c.toggleAttribute('checked', el.checked);
+      } else if (el.tagName === 'TEXTAREA') {
+        c.textContent = el.value;
+      } else {
+        c.setAttribute('value', el.value);
+      }
+    });
+    clone.querySelectorAll('script, noscript, precall-overlay, precall-fallback').forEach((n) => n.remove());
+    return `<!doctype html>${clone.outerHTML}`;
+  }
+
+  async function loadCore() {
+    const glue = await import(url('extension/pkg/precall.js'));
     try {
-      const result = core.check_page({ config: settings.config, now_ms: now() });
-      lastKey = result.patient_key;
+      await glue.default({ module_or_path: url('extension/pkg/precall_bg.wasm') });
+      return { check: async (input) => glue.check_page(input), key: () => glue.current_patient_key() };
     } catch (err) {
-      // A trap inside the wasm: never let it reach the MIS. No patient data in the log.
+      if (!err || err.name !== 'CompileError') throw err;
+    }
+    // The page's CSP forbids WebAssembly here: the engine page reads a copy instead.
+    return {
+      check: async (input) => {
+        const reply = await chrome.runtime.sendMessage(
+          { type: 'precall:check-html', html: pageCopy(), url: location.href, input });
+        if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply && reply.failed });
+        return reply;
+      },
+      key: null, // no cheap key here: re-check after the page settles
+    };
+  }
+
+  async function run() {
+    timer = 0;
+    if (!core || running) return;
+    running = true;
+    try {
+      const result = await core.check({ config: settings.config, now_ms: now() });
+      lastKey = result.patient_key;
+      const drawn = JSON.stringify([result.status, result.panel, result.error]);
+      if (drawn === lastPanel) return;
+      lastPanel = drawn;
+      if (result.status === 'ok') precallOverlay.show(result.panel);
+      else if (result.status === 'input_error') precallOverlay.message(result.error, words());
+      else precallOverlay.hide();
+    } catch (err) {
+      // A trap inside the core: never let it reach the MIS. No patient data in the log.
       console.warn('precall: check failed', err && err.name);
-      fallback('fail');
+      lastPanel = '';
+      precallOverlay.message(err && err.stage === 'load' ? words().load : words().fail, words());
+    } finally {
+      running = false;
     }
   }
 
@@ -72,8 +108,9 @@
   // SPA: re-check when the shown patient changes, not on every unrelated mutation.
   function onMutations() {
     if (timer || !core) return;
+    if (!core.key) return schedule();
     let key;
-    try { key = core.current_patient_key(); } catch { return; }
+    try { key = core.key(); } catch { return; }
     if (key !== lastKey) schedule();
   }
 
@@ -83,14 +120,13 @@
       if (stored.settings) settings = stored.settings;
     } catch { /* storage unavailable: defaults */ }
     try {
-      await wasm_bindgen({ module_or_path: WASM_URL });
-      core = wasm_bindgen;
+      core = await loadCore();
     } catch (err) {
-      console.warn('precall: the wasm core could not load', err && err.name);
-      fallback('load');
+      console.warn('precall: the core could not load', err && err.name);
+      precallOverlay.message(words().load, words());
       return;
     }
-    run();
+    await run();
     new MutationObserver(onMutations).observe(document.body || document.documentElement,
       { childList: true, subtree: true });
     if (window.navigation) window.navigation.addEventListener('navigatesuccess', schedule);

@@ -49,9 +49,13 @@ pub struct Panel {
     /// The reading of the notes is uncertain (ambiguous or unparsed text).
     pub uncertain: bool,
     pub groups: Vec<Group>,
+    /// The call script and message drafts for this patient.
+    pub script: Option<crate::script::ScriptOutput>,
+    pub words: &'static Words,
 }
 
-/// Words of the overlay's own chrome, per locale.
+/// Words of the overlay's own chrome, per locale (sent with the panel: the JS draws it).
+#[derive(Debug, PartialEq, Serialize)]
 pub struct Words {
     pub do_not: &'static str,
     pub before: &'static str,
@@ -69,9 +73,12 @@ pub struct Words {
     pub collapse: &'static str,
     pub expand: &'static str,
     pub move_corner: &'static str,
+    pub script: &'static str,
+    pub drafts: &'static str,
+    pub copy: &'static str,
+    pub copied: &'static str,
+    pub open: &'static str,
     pub brand: &'static str,
-    pub load_failed: &'static str,
-    pub check_failed: &'static str,
 }
 
 pub fn words(locale: Locale) -> &'static Words {
@@ -93,9 +100,12 @@ pub fn words(locale: Locale) -> &'static Words {
             collapse: "Свернуть",
             expand: "Развернуть",
             move_corner: "Переместить",
+            script: "Сценарий звонка",
+            drafts: "Сообщение",
+            copy: "Копировать",
+            copied: "Скопировано",
+            open: "Открыть",
             brand: "Перед звонком",
-            load_failed: "Проверка перед звонком не загрузилась. Страница МИС работает как обычно.",
-            check_failed: "Проверка не удалась — сообщите, пожалуйста. Страница МИС работает как обычно.",
         },
         Locale::En => &Words {
             do_not: "Do not",
@@ -114,9 +124,12 @@ pub fn words(locale: Locale) -> &'static Words {
             collapse: "Collapse",
             expand: "Expand",
             move_corner: "Move",
+            script: "Call script",
+            drafts: "Message",
+            copy: "Copy",
+            copied: "Copied",
+            open: "Open",
             brand: "Pre-call check",
-            load_failed: "The pre-call check could not load. The MIS page works as usual.",
-            check_failed: "Check failed - please report. The MIS page works as usual.",
         },
     }
 }
@@ -224,7 +237,7 @@ pub fn panel(assessment: &Assessment, snapshot: &Snapshot, locale: Locale) -> Pa
         .map(|d| Item { text: format!("{} — {}", d.service, d.why), source: None })
         .collect();
     push(GroupKind::DoNotOffer, w.do_not_offer, dno);
-    push(GroupKind::Context, w.context, context_items(&assessment.context));
+    push(GroupKind::Context, w.context, context_items(&assessment.context, locale));
     let mut not_verified: Vec<Item> = assessment
         .unverified
         .iter()
@@ -264,6 +277,8 @@ pub fn panel(assessment: &Assessment, snapshot: &Snapshot, locale: Locale) -> Pa
         notes: notes.to_vec(),
         uncertain,
         groups,
+        script: None,
+        words: w,
     }
 }
 
@@ -279,24 +294,74 @@ fn short_date_time(rfc3339: &str) -> String {
     }
 }
 
-/// The context is free-form JSON from the checks; show every leaf as a line of text.
-fn context_items(context: &serde_json::Value) -> Vec<Item> {
+/// The context the checks gathered (`rules::context`), as lines the administrator reads when
+/// asked "which doctor was that?".
+fn context_items(context: &serde_json::Value, locale: Locale) -> Vec<Item> {
+    use serde_json::Value;
+    let ru = locale == Locale::Ru;
+    let s = |v: &Value| v.as_str().map(str::to_string);
+    let date = |v: &Value| s(v).map(|d| ru_date(&d)).unwrap_or_default();
+    let who = |v: &Value| {
+        let doctor = s(&v["doctor"]).unwrap_or_default();
+        match s(&v["specialty"]) {
+            Some(sp) if !doctor.is_empty() => format!("{doctor} ({sp})"),
+            Some(sp) => sp,
+            None => doctor,
+        }
+    };
     let mut items = Vec::new();
-    flatten(context, &mut items, 0);
+    let mut push = |text: String, source: &str| items.push(Item { text, source: Some(source.into()) });
+    let v = &context["last_visit"];
+    if v.is_object() {
+        let services: Vec<&str> = v["services"].as_array().map(|a| a.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
+        let head = if ru { "Последний визит" } else { "Last visit" };
+        push(format!("{head}: {}, {}{}{}", date(&v["date"]), who(v), if services.is_empty() { "" } else { ": " }, services.join(", ")), "last_visit");
+    }
+    for a in context["upcoming"].as_array().into_iter().flatten() {
+        let start = s(&a["start"]).map(|t| ru_date_time(&t)).unwrap_or_default();
+        let head = if ru { "Запись" } else { "Booked" };
+        let service = s(&a["service"]).map(|x| format!(" — {x}")).unwrap_or_default();
+        push(format!("{head}: {start}, {}{service}", who(a)), "upcoming");
+    }
+    for i in context["open_plan_items"].as_array().into_iter().flatten() {
+        let head = if ru { "В плане" } else { "In the plan" };
+        let urgent = if i["urgent"].as_bool() == Some(true) { if ru { ", срочно" } else { ", urgent" } } else { "" };
+        let due = s(&i["due"]).map(|d| format!("{} {}", if ru { ", до" } else { ", by" }, ru_date(&d))).unwrap_or_default();
+        push(format!("{head}: {}{urgent}{due} — {}", s(&i["name"]).unwrap_or_default(), who(i)), "open_plan_items");
+    }
+    for r in context["relatives"].as_array().into_iter().flatten() {
+        let head = if ru { "Родственник" } else { "Relative" };
+        let relation = s(&r["relation"]).map(|x| format!(" ({x})")).unwrap_or_default();
+        let booked = match r["booked"].as_bool() {
+            Some(true) => if ru { ", записан" } else { ", booked" },
+            _ => "",
+        };
+        push(format!("{head}: {}{relation}{booked}", s(&r["name"]).unwrap_or_default()), "relatives");
+    }
+    let unanswered = context["attempts"]["unanswered_since_reached"].as_u64().unwrap_or(0);
+    if unanswered > 0 {
+        let text = if ru {
+            format!("Без ответа с последнего разговора: {unanswered}")
+        } else {
+            format!("Unanswered since the last conversation: {unanswered}")
+        };
+        push(text, "attempts");
+    }
     items
 }
 
-fn flatten(value: &serde_json::Value, items: &mut Vec<Item>, depth: usize) {
-    use serde_json::Value;
-    if depth > 4 || items.len() >= 40 {
-        return;
+/// "2026-10-19" -> "19.10.2026" (the way Russian MIS pages and administrators write dates).
+fn ru_date(iso: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+        Ok(d) => d.format("%d.%m.%Y").to_string(),
+        Err(_) => iso.to_string(),
     }
-    match value {
-        Value::Null => {}
-        Value::String(s) if !s.is_empty() => items.push(Item { text: s.clone(), source: None }),
-        Value::Array(a) => a.iter().for_each(|v| flatten(v, items, depth + 1)),
-        Value::Object(m) => m.values().for_each(|v| flatten(v, items, depth + 1)),
-        Value::Bool(_) | Value::Number(_) | Value::String(_) => {}
+}
+
+fn ru_date_time(iso: &str) -> String {
+    match crate::model::LocalDateTime::parse(iso) {
+        Some(t) => t.naive.format("%d.%m.%Y %H:%M").to_string(),
+        None => iso.to_string(),
     }
 }
 
@@ -315,7 +380,10 @@ mod tests {
             ],
             reasons: vec![],
             do_not_offer: vec![DoNotOffer { service: "Имплантация".into(), why: "отказ".into() }],
-            context: serde_json::json!({"last_visit": "12.11 Петрова", "plans": ["a", "b"]}),
+            context: serde_json::json!({
+                "last_visit": {"date": "2026-11-12", "doctor": "Петрова А. В.", "specialty": "терапевт", "services": ["Гигиена"]},
+                "upcoming": [], "open_plan_items": [{"name": "Лечение 46", "urgent": true, "due": "2026-12-01", "doctor": "Петрова А. В."}],
+            }),
             unverified: vec![Section::Plans, Section::Visits],
             preferences: None,
             problems: vec![InputProblem { section: Section::Visits, message: "bad date".into() }],
@@ -335,6 +403,14 @@ mod tests {
         assert!(nv[1].text.starts_with("Визиты: не удалось понять (bad date)"));
         assert_eq!(p.subtitle.as_deref(), Some("Канал: WhatsApp · можно с 23.11 12:00"));
         assert_eq!(p.title, "Подождать");
+        let context: Vec<&str> = p.groups[3].items.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(
+            context,
+            vec![
+                "Последний визит: 12.11.2026, Петрова А. В. (терапевт): Гигиена",
+                "В плане: Лечение 46, срочно, до 01.12.2026 — Петрова А. В.",
+            ]
+        );
     }
 
     #[test]

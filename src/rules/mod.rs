@@ -7,7 +7,8 @@
 //!
 //! The verdict follows a fixed precedence: `do_not_contact` (any block) > `not_verified` (a
 //! check that could block this contact lacked a section) > `wait` (outside every allowed
-//! window, or in cooldown) > `message_only` > `call`.
+//! window, or in cooldown) > `message_only` > `call`. `call` is the all-clear, so it also
+//! needs every section read: with any section unread it becomes `not_verified`.
 
 use chrono::{DateTime, Utc};
 
@@ -229,6 +230,9 @@ pub fn assess(request: &Request, zones: &dyn Zones) -> Result<Assessment, Contra
         Verdict::Wait
     } else if message_only {
         Verdict::MessageOnly
+    } else if !f.unread_sections().is_empty() {
+        // Unknown is never clear: "call" is the all-clear, and it needs the whole card read.
+        Verdict::NotVerified
     } else {
         Verdict::Call
     };

@@ -1,25 +1,26 @@
-//! The browser glue (wasm32 only): the exports the content script calls, the web-sys DOM
-//! adapter, Intl time zones and the overlay. No checks live here: this layer reads the page,
-//! hands a snapshot to the core and draws what comes back.
+//! The browser glue (wasm32 only): the exports the extension calls, the web-sys DOM adapter
+//! and Intl time zones. No checks live here: this layer reads a document, hands the snapshot
+//! to the core and returns the panel (plain data) that `extension/overlay.js` draws.
+//!
+//! Two entry points read the same way: `check_page` reads the live page (the content script,
+//! where the page lets it compile WebAssembly), `check_html` reads a copy of the page parsed
+//! into an inert document (the offscreen engine page, for MIS pages whose CSP forbids it).
 
 pub mod dom;
-pub mod overlay;
 pub mod zones;
-
-use std::cell::RefCell;
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::extract::{self, Profile};
 use crate::model::*;
-use crate::present;
+use crate::present::{self, Panel};
 use crate::rules::{assess, Request};
 
-/// What the content script passes in: settings from extension storage and the time.
+/// What the extension passes in: settings from extension storage and the time.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct PageInput {
+struct CheckInput {
     config: Option<serde_json::Value>,
     /// Milliseconds since the epoch: the clock is read by the glue, never by the core.
     now_ms: f64,
@@ -27,9 +28,9 @@ struct PageInput {
     own_log: Option<Vec<Communication>>,
 }
 
-/// What the content script gets back: no patient data beyond the page's own key.
-#[derive(Serialize)]
-struct PageResult {
+/// What comes back: the verdict in brief (for tests and the SPA logic) and the panel to draw.
+#[derive(Serialize, Default)]
+struct CheckResult {
     status: &'static str,
     verdict: Option<Verdict>,
     rules: Vec<String>,
@@ -37,16 +38,15 @@ struct PageResult {
     unverified: Vec<Section>,
     profile: Option<String>,
     patient_key: Option<String>,
+    /// An input the core could not take (bad settings, unknown time zone), in words.
+    error: Option<String>,
+    locale: Locale,
+    panel: Option<Panel>,
 }
 
 thread_local! {
     static PROFILES: Vec<Profile> = extract::builtin_profiles();
     static ZONES: zones::IntlZones = zones::IntlZones::default();
-    static LAST_LOCALE: RefCell<Locale> = const { RefCell::new(Locale::Ru) };
-}
-
-fn document() -> Result<web_sys::Document, JsValue> {
-    web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))
 }
 
 /// The configuration from storage, leniently: a broken setting falls back to the default and is reported.
@@ -60,90 +60,81 @@ fn config_from(value: Option<serde_json::Value>) -> (Config, Option<String>) {
     }
 }
 
-/// Reads the current page, assesses the patient and draws the overlay.
-#[wasm_bindgen]
-pub fn check_page(input: JsValue) -> Result<JsValue, JsValue> {
-    let input: PageInput = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let document = document()?;
-    let url = document.location().and_then(|l| l.href().ok()).unwrap_or_default();
-    let dom = dom::WebDom::from_document(&document).ok_or("the document has no element yet")?;
+fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValue> {
+    let input: CheckInput = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let (config, config_problem) = config_from(input.config);
     let locale = config.locale;
-    LAST_LOCALE.with(|l| *l.borrow_mut() = locale);
     let picked = PROFILES.with(|profiles| {
-        extract::pick_profile(profiles, &url, &dom).map(|p| (p.name.clone(), extract::extract(&dom, p, &url)))
+        extract::pick_profile(profiles, url, dom)
+            .map(|p| (p.name.clone(), extract::patient_key_at(dom, p, url), extract::extract(dom, p, url)))
     });
-    let Some((profile, extraction)) = picked else {
-        overlay::hide();
-        return to_js(&PageResult {
-            status: "not_patient_page",
-            verdict: None,
-            rules: vec![],
-            reasons: vec![],
-            unverified: vec![],
-            profile: None,
-            patient_key: None,
-        });
+    let Some((profile, patient_key, extraction)) = picked else {
+        return to_js(&CheckResult { status: "not_patient_page", locale, ..Default::default() });
     };
-    let patient_key = PROFILES.with(|profiles| {
-        profiles.iter().find(|p| p.name == profile).and_then(|p| extract::patient_key_at(&dom, p, &url))
-    });
     let (snapshot, problems) = snapshot_from_value(extraction.snapshot);
     let now = chrono::DateTime::from_timestamp_millis(input.now_ms as i64).ok_or("now_ms out of range")?;
     let request = Request { snapshot, config, now, purpose: input.purpose, own_log: input.own_log, problems };
-    let assessed = ZONES.with(|zones| assess(&request, zones));
-    match assessed {
-        Ok(assessment) => {
-            let mut panel = present::panel(&assessment, &request.snapshot, locale);
-            if let Some(problem) = config_problem {
-                panel.groups.push(present::Group {
-                    kind: present::GroupKind::NotVerified,
-                    heading: present::words(locale).not_verified.to_string(),
-                    items: vec![present::Item { text: problem, source: Some("config".into()) }],
-                });
-            }
-            overlay::show(&panel, locale)?;
-            to_js(&PageResult {
-                status: "ok",
-                verdict: Some(assessment.verdict),
-                rules: assessment.findings.iter().map(|f| f.rule.clone()).collect(),
-                reasons: assessment.reasons.iter().map(|r| r.kind).collect(),
-                unverified: assessment.unverified.clone(),
-                profile: Some(profile),
-                patient_key,
-            })
-        }
-        Err(err) => {
-            overlay::show_message(&err.to_string(), locale)?;
-            to_js(&PageResult {
-                status: "input_error",
-                verdict: None,
-                rules: vec![],
-                reasons: vec![],
-                unverified: vec![],
-                profile: Some(profile),
-                patient_key,
-            })
-        }
+    let base = CheckResult { profile: Some(profile), patient_key, locale, ..Default::default() };
+    let assessment = match ZONES.with(|zones| assess(&request, zones)) {
+        Ok(a) => a,
+        Err(err) => return to_js(&CheckResult { status: "input_error", error: Some(err.to_string()), ..base }),
+    };
+    let mut panel = present::panel(&assessment, &request.snapshot, locale);
+    panel.script = Some(crate::script::build(&assessment, &request.snapshot, &request.config, None));
+    if let Some(problem) = config_problem {
+        panel.groups.push(present::Group {
+            kind: present::GroupKind::NotVerified,
+            heading: panel.words.not_verified.to_string(),
+            items: vec![present::Item { text: problem, source: Some("config".into()) }],
+        });
     }
+    to_js(&CheckResult {
+        status: "ok",
+        verdict: Some(assessment.verdict),
+        rules: assessment.findings.iter().map(|f| f.rule.clone()).collect(),
+        reasons: assessment.reasons.iter().map(|r| r.kind).collect(),
+        unverified: assessment.unverified.clone(),
+        panel: Some(panel),
+        ..base
+    })
+}
+
+fn document() -> Result<web_sys::Document, JsValue> {
+    web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))
+}
+
+fn page_url(document: &web_sys::Document) -> String {
+    document.location().and_then(|l| l.href().ok()).unwrap_or_default()
+}
+
+/// Reads the live page and assesses the patient it shows.
+#[wasm_bindgen]
+pub fn check_page(input: JsValue) -> Result<JsValue, JsValue> {
+    let document = document()?;
+    let dom = dom::WebDom::from_document(&document).ok_or("the document has no element yet")?;
+    check(&dom, &page_url(&document), input)
+}
+
+/// Reads a copy of a page (HTML text, form values written into attributes), parsed into an
+/// inert document: scripts do not run and nothing loads.
+#[wasm_bindgen]
+pub fn check_html(html: &str, url: &str, input: JsValue) -> Result<JsValue, JsValue> {
+    let parser = web_sys::DomParser::new()?;
+    let parsed = parser.parse_from_string(html, web_sys::SupportedType::TextHtml)?;
+    let dom = dom::WebDom::from_document(&parsed).ok_or("the copy has no element")?;
+    check(&dom, url, input)
 }
 
 /// Which patient the page shows now (cheap), so the content script notices SPA switches.
 #[wasm_bindgen]
 pub fn current_patient_key() -> Option<String> {
     let document = document().ok()?;
-    let url = document.location().and_then(|l| l.href().ok()).unwrap_or_default();
+    let url = page_url(&document);
     let dom = dom::WebDom::from_document(&document)?;
     PROFILES.with(|profiles| {
         let profile = extract::pick_profile(profiles, &url, &dom)?;
         extract::patient_key_at(&dom, profile, &url)
     })
-}
-
-/// Removes the overlay (the extension was switched off for this page).
-#[wasm_bindgen]
-pub fn remove_overlay() {
-    overlay::hide();
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {

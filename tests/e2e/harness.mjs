@@ -113,7 +113,7 @@ export async function readOverlays(page) {
   const cdp = await page.context().newCDPSession(page);
   try {
     const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-    const hosts = [...walk(root)].filter((n) => n.nodeName === 'PRECALL-OVERLAY' || n.nodeName === 'PRECALL-FALLBACK');
+    const hosts = [...walk(root)].filter((n) => n.nodeName === 'PRECALL-OVERLAY');
     return hosts.map((host) => parseOverlay(host));
   } finally {
     await cdp.detach();
@@ -123,7 +123,6 @@ export async function readOverlays(page) {
 function parseOverlay(host) {
   const shadow = (host.shadowRoots || [])[0];
   const result = {
-    kind: host.nodeName.toLowerCase(),
     shadowMode: shadow && shadow.shadowRootType,
     corner: attr(host, 'data-corner'),
     verdict: null,
@@ -134,15 +133,18 @@ function parseOverlay(host) {
     groups: {},
     text: shadow ? textOf(shadow) : '',
     elementNames: [],
+    links: [],
   };
   if (!shadow) return result;
   for (const n of walk(shadow)) {
     if (n.nodeType !== 1) continue;
     result.elementNames.push(n.nodeName.toLowerCase());
+    if (n.nodeName === 'A') result.links.push(attr(n, 'href') || '');
     if (attr(n, 'data-verdict')) result.verdict = attr(n, 'data-verdict');
     if (attr(n, 'data-testid') === 'verdict') result.title = textOf(n);
     if (attr(n, 'data-testid') === 'preferences') result.preferences = textOf(n);
     if (attr(n, 'data-testid') === 'who') result.who = textOf(n);
+    if (attr(n, 'data-testid') === 'message') result.message = textOf(n);
     if (attr(n, 'class') === 'subtitle') result.subtitle = textOf(n);
     const group = attr(n, 'data-group');
     if (group) {

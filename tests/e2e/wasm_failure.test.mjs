@@ -19,8 +19,8 @@ test('a broken .wasm gives a plain message and the MIS page keeps working', asyn
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${mis.base}/app/patients/${p.patient.id}`);
-    const { overlay } = await waitForOverlay(page, (o) => o.kind === 'precall-fallback');
-    assert.match(overlay.text, /не загрузилась/);
+    const { overlay } = await waitForOverlay(page, (o) => o.message);
+    assert.match(overlay.message, /не загрузилась/);
     assert.equal(overlay.shadowMode, 'closed');
     // The MIS still works: its own SPA navigation runs, and it raised no error of ours.
     const other = (await demoPatients())[1];

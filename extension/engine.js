@@ -1,0 +1,21 @@
+// Offscreen engine page: runs the wasm core on a copy of an MIS page (parsed into an inert
+// document by the core) for pages whose CSP forbids WebAssembly in content scripts.
+import init, { check_html } from './pkg/precall.js';
+
+const ready = init({ module_or_path: new URL('./pkg/precall_bg.wasm', import.meta.url) });
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  // Only the service worker relays here (no tab): a content script's own message is not ours.
+  if (!message || message.type !== 'precall:engine-check' || sender.id !== chrome.runtime.id || sender.tab) return;
+  ready.then(
+    () => {
+      try {
+        sendResponse(check_html(message.html, message.url, message.input));
+      } catch (err) {
+        sendResponse({ failed: 'check' }); // a trap in the core; no patient data in the reply
+      }
+    },
+    () => sendResponse({ failed: 'load' }),
+  );
+  return true;
+});
