@@ -32,8 +32,10 @@ const CONTENT_TYPES = {
 };
 
 // Every response: a strict MIS policy (no inline script or style), and no sniffing.
+// DEMO_CSP=off serves without the policy, like the many MIS that send none (the extension
+// then runs its core in the page's content script instead of its offscreen engine).
 const BASE_HEADERS = {
-  'Content-Security-Policy': CSP,
+  ...(process.env.DEMO_CSP === 'off' ? {} : { 'Content-Security-Policy': CSP }),
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'SAMEORIGIN',

@@ -1,6 +1,6 @@
 //! `precall`: the command-line tool over the same core as the extension.
 //!
-//! precall check SNAPSHOT.json [--now RFC3339] [--config CONFIG.json] [--purpose P] [--log LOG.json]
+//! precall check SNAPSHOT.json [--now RFC3339] [--config CONFIG.json] [--purpose P] [--log LOG.json] [--templates T.json]
 //! precall audit PATIENTS.jsonl [--now RFC3339] [--config CONFIG.json] [--purpose P]
 //! precall prefs "TEXT" | --file NOTES.txt [--locale ru|en]
 //! precall extract PAGE.html [--url URL] [--profile NAME|FILE]
@@ -18,7 +18,7 @@ use precall::{assess, Request};
 
 const USAGE: &str = "\
 usage:
-  precall check SNAPSHOT.json [--now RFC3339] [--config CONFIG.json] [--purpose reminder|followup|invite|offer] [--log LOG.json]
+  precall check SNAPSHOT.json [--now RFC3339] [--config CONFIG.json] [--purpose reminder|followup|invite|offer] [--log LOG.json] [--templates TEMPLATES.json]
   precall audit PATIENTS.jsonl [--now RFC3339] [--config CONFIG.json] [--purpose P]
   precall prefs \"TEXT\" | --file NOTES.txt [--locale ru|en]
   precall extract PAGE.html [--url URL] [--profile NAME|FILE]";
@@ -53,6 +53,7 @@ struct Options {
     locale: Option<String>,
     url: Option<String>,
     profile: Option<String>,
+    templates: Option<String>,
 }
 
 fn parse_args() -> Result<(String, Options), Fail> {
@@ -69,6 +70,7 @@ fn parse_args() -> Result<(String, Options), Fail> {
             Long("locale") => o.locale = Some(parser.value()?.string()?),
             Long("url") => o.url = Some(parser.value()?.string()?),
             Long("profile") => o.profile = Some(parser.value()?.string()?),
+            Long("templates") => o.templates = Some(parser.value()?.string()?),
             Short('h') | Long("help") => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -144,7 +146,14 @@ fn check(o: &Options) -> Result<(), Fail> {
     let request =
         Request { snapshot, config: config(o)?, now: now(o)?, purpose: purpose(o)?, own_log, problems: vec![] };
     let assessment = assess(&request, &TzDatabase)?;
-    println!("{}", serde_json::to_string_pretty(&assessment)?);
+    let templates = o.templates.as_deref().map(read).transpose()?;
+    let script = precall::script::build_with_json(&assessment, &request.snapshot, &request.config, templates.as_deref());
+    // The assessment, then the script and drafts written for this patient.
+    let mut out = serde_json::to_value(&assessment)?;
+    if let (Some(map), serde_json::Value::Object(extra)) = (out.as_object_mut(), serde_json::to_value(&script)?) {
+        map.extend(extra);
+    }
+    println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(())
 }
 

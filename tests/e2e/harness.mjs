@@ -28,9 +28,9 @@ export async function freePort() {
 }
 
 /** Starts the demo MIS on a free port; resolves when /healthz answers. */
-export async function startDemoMis({ today = TEST_TODAY, port } = {}) {
+export async function startDemoMis({ today = TEST_TODAY, port, csp = true } = {}) {
   port = port || (await freePort());
-  const env = { ...process.env, PORT: String(port) };
+  const env = { ...process.env, PORT: String(port), DEMO_CSP: csp ? 'on' : 'off' };
   if (today) env.DEMO_TODAY = today;
   const child = spawn(process.execPath, [path.join(ROOT, 'demo/mis/server.js'), '--port', String(port)], {
     env,
@@ -83,6 +83,11 @@ export async function launchBrowser({ extensionDir = ROOT, headless = true, user
       if (!userDataDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** How many offscreen engine pages the extension has open (0 until a strict-CSP page needs one). */
+export async function engineCount(worker) {
+  return worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] })).length);
 }
 
 /** Writes the extension's settings (as the options page would). */

@@ -1,0 +1,58 @@
+// The core runs in one of two places: in the content script (the page allows WebAssembly),
+// or in the offscreen engine page on a copy of the page (the page's CSP forbids it). Both
+// give the same overlay; the engine is only started when a page needs it.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  demoPatients, engineCount, launchBrowser, setSettings, startDemoMis, TEST_CLOCK, waitForOverlay,
+} from './harness.mjs';
+
+let open;
+let strict;
+let browser;
+let patients;
+
+before(async () => {
+  patients = await demoPatients();
+  open = await startDemoMis({ csp: false });
+  strict = await startDemoMis({ csp: true });
+  browser = await launchBrowser();
+  await setSettings(browser.worker, { config: null, clock: TEST_CLOCK });
+});
+
+after(async () => {
+  await browser?.close();
+  open?.stop();
+  strict?.stop();
+});
+
+test('without a page CSP the core runs in the content script, and SPA switches re-check', async () => {
+  const [a, b] = [patients[1], patients[2]];
+  const page = await browser.context.newPage();
+  const response = await page.goto(`${open.base}/app/patients/${a.patient.id}`);
+  assert.equal(response.headers()['content-security-policy'], undefined);
+  const first = await waitForOverlay(page, (o) => o.verdict === a.scenario.expect.verdict);
+  assert.match(first.overlay.who, new RegExp(a.patient.family));
+  assert.equal(await engineCount(browser.worker), 0, 'no offscreen engine was needed');
+  await page.click(`a[href$="/patients/${b.patient.id}"]`);
+  const second = await waitForOverlay(page, (o) => o.who && o.who.includes(b.patient.family));
+  assert.equal(second.overlay.verdict, b.scenario.expect.verdict);
+  assert.equal(second.all.length, 1);
+  await page.close();
+});
+
+test('the same patient reads the same on both paths', async () => {
+  for (const p of patients.slice(0, 6)) {
+    const one = await browser.context.newPage();
+    await one.goto(`${open.base}/patients/${p.patient.id}`);
+    const direct = (await waitForOverlay(one)).overlay;
+    const two = await browser.context.newPage();
+    await two.goto(`${strict.base}/patients/${p.patient.id}`);
+    const engine = (await waitForOverlay(two)).overlay;
+    assert.deepEqual(engine.groups, direct.groups, `patient ${p.patient.id}`);
+    assert.equal(engine.verdict, direct.verdict);
+    await one.close();
+    await two.close();
+  }
+  assert.equal(await engineCount(browser.worker), 1, 'one engine page serves every strict-CSP tab');
+});
