@@ -1,11 +1,4 @@
-//! `precall`: the command-line tool over the same core as the extension.
-//!
-//! precall check SNAPSHOT.json [--now RFC3339] [--config CONFIG.json] [--purpose P] [--log LOG.json] [--templates T.json]
-//! precall audit PATIENTS.jsonl [--now RFC3339] [--config CONFIG.json] [--purpose P]
-//! precall prefs "TEXT" | --file NOTES.txt [--locale ru|en]
-//! precall extract PAGE.html [--url URL] [--profile NAME|FILE]
-//!
-//! Exit codes: 0 success, 2 bad input (the message names the file, field and line).
+//! The CLI proper (native only).
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
@@ -32,7 +25,7 @@ impl<E: std::fmt::Display> From<E> for Fail {
     }
 }
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(Fail(msg)) => {
