@@ -33,7 +33,7 @@ if (headed) {
       counts[overlay.verdict] = (counts[overlay.verdict] || 0) + 1;
       console.log(`\n■ ${p.patient.id} · ${p.scenario.title_en}`);
       console.log(`  ${overlay.who || ''} → ${overlay.verdict.toUpperCase()} (${overlay.title})${overlay.subtitle ? ' · ' + overlay.subtitle : ''}`);
-      if (overlay.preferences) console.log(`  ${overlay.preferences}`);
+      if (overlay.reading) console.log(`  ↳ ${overlay.reading}${overlay.uncertain ? '  (⚠ not sure how to read the note)' : ''}`);
       for (const [group, items] of Object.entries(overlay.groups)) {
         for (const item of items) console.log(`  [${group}] ${item.text}`);
       }

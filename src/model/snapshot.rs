@@ -58,6 +58,35 @@ impl Section {
     pub fn parse(name: &str) -> Option<Section> {
         Section::ALL.into_iter().find(|s| s.as_str() == name)
     }
+
+    /// The section's name as the overlay shows it.
+    pub fn label(self, locale: super::config::Locale) -> &'static str {
+        use super::config::Locale;
+        match (locale, self) {
+            (Locale::Ru, Section::Patient) => "Пациент",
+            (Locale::Ru, Section::Contacts) => "Контакты",
+            (Locale::Ru, Section::ServiceCard) => "Сервисная карта",
+            (Locale::Ru, Section::Appointments) => "Записи",
+            (Locale::Ru, Section::Visits) => "Визиты",
+            (Locale::Ru, Section::Refusals) => "Отказы",
+            (Locale::Ru, Section::Plans) => "Планы лечения",
+            (Locale::Ru, Section::Recalls) => "Напоминания врача",
+            (Locale::Ru, Section::Relatives) => "Родственники",
+            (Locale::Ru, Section::Communications) => "Журнал коммуникаций",
+            (Locale::Ru, Section::Feedback) => "Отзывы",
+            (Locale::En, Section::Patient) => "Patient",
+            (Locale::En, Section::Contacts) => "Contacts",
+            (Locale::En, Section::ServiceCard) => "Service card",
+            (Locale::En, Section::Appointments) => "Appointments",
+            (Locale::En, Section::Visits) => "Visits",
+            (Locale::En, Section::Refusals) => "Refusals",
+            (Locale::En, Section::Plans) => "Treatment plans",
+            (Locale::En, Section::Recalls) => "Doctor's recalls",
+            (Locale::En, Section::Relatives) => "Relatives",
+            (Locale::En, Section::Communications) => "Communication log",
+            (Locale::En, Section::Feedback) => "Feedback",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

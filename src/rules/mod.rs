@@ -155,7 +155,7 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 }
 
 fn not_verified_hit(f: &Facts, rule: &Rule, missing: &[Section]) -> Hit {
-    let names = missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+    let names = missing.iter().map(|s| format!("«{}»", s.label(f.locale))).collect::<Vec<_>>().join(", ");
     let severity = if rule.can_block(f.purpose) { Severity::Warn } else { Severity::Info };
     let message = text::tr(
         f.locale,

@@ -149,6 +149,8 @@ function parseOverlay(host) {
     if (attr(n, 'data-testid') === 'verdict') result.title = textOf(n);
     if (attr(n, 'data-testid') === 'preferences') result.preferences = textOf(n);
     if (attr(n, 'data-testid') === 'who') result.who = textOf(n);
+    if (attr(n, 'class') === 'reading') result.reading = textOf(n);
+    if (attr(n, 'class') === 'uncertain') result.uncertain = true;
     if (attr(n, 'data-testid') === 'message') result.message = textOf(n);
     if (attr(n, 'class') === 'subtitle') result.subtitle = textOf(n);
     const group = attr(n, 'data-group');
