@@ -153,20 +153,6 @@ pub fn section_name(section: Section, locale: Locale) -> &'static str {
     section.label(locale)
 }
 
-pub fn channel_name(channel: Channel, locale: Locale) -> &'static str {
-    match (locale, channel) {
-        (Locale::Ru, Channel::Call) => "звонок",
-        (Locale::En, Channel::Call) => "call",
-        (_, Channel::Sms) => "SMS",
-        (_, Channel::Whatsapp) => "WhatsApp",
-        (_, Channel::Telegram) => "Telegram",
-        (_, Channel::Viber) => "Viber",
-        (_, Channel::Max) => "MAX",
-        (Locale::Ru, Channel::Email) => "e-mail",
-        (Locale::En, Channel::Email) => "e-mail",
-    }
-}
-
 /// The patient's name as the page gives it, or composed from its parts.
 pub fn display_name(patient: &Patient) -> Option<String> {
     if let Some(full) = patient.full_name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -205,7 +191,7 @@ pub fn panel(assessment: &Assessment, snapshot: &Snapshot, locale: Locale) -> Pa
     let reasons = assessment
         .reasons
         .iter()
-        .map(|r| Item { text: r.message.clone(), source: Some(reason_id(r.kind)) })
+        .map(|r| Item { text: r.message.clone(), source: Some(r.kind.as_str().to_string()) })
         .collect();
     push(GroupKind::Reasons, w.reasons, reasons);
     let dno = assessment
@@ -236,7 +222,7 @@ pub fn panel(assessment: &Assessment, snapshot: &Snapshot, locale: Locale) -> Pa
 
     let mut subtitle = Vec::new();
     if let Some(ch) = assessment.channel {
-        subtitle.push(format!("{}: {}", w.channel, channel_name(ch, locale)));
+        subtitle.push(format!("{}: {}", w.channel, ch.label(locale)));
     }
     if let Some(next) = &assessment.next_window {
         subtitle.push(format!("{} {}", w.from, short_date_time(next)));
@@ -257,10 +243,6 @@ pub fn panel(assessment: &Assessment, snapshot: &Snapshot, locale: Locale) -> Pa
         script: None,
         words: w,
     }
-}
-
-fn reason_id(kind: ReasonKind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 /// "2026-11-23T12:00:00+03:00" -> "23.11 12:00": the administrator reads local wall time.

@@ -218,6 +218,21 @@ impl Channel {
         }
     }
 
+    /// The channel's name as the administrator reads it.
+    pub fn label(self, locale: super::config::Locale) -> &'static str {
+        use super::config::Locale;
+        match (locale, self) {
+            (Locale::Ru, Channel::Call) => "звонок",
+            (Locale::En, Channel::Call) => "call",
+            (_, Channel::Sms) => "SMS",
+            (_, Channel::Whatsapp) => "WhatsApp",
+            (_, Channel::Telegram) => "Telegram",
+            (_, Channel::Viber) => "Viber",
+            (_, Channel::Max) => "MAX",
+            (_, Channel::Email) => "e-mail",
+        }
+    }
+
     /// Everything but a voice call is a written message.
     pub fn is_message(self) -> bool {
         self != Channel::Call

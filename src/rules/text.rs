@@ -64,17 +64,7 @@ pub fn full_date(locale: Locale, d: NaiveDate) -> String {
 }
 
 pub fn channel_name(locale: Locale, c: Channel) -> &'static str {
-    match (locale, c) {
-        (Locale::Ru, Channel::Call) => "звонок",
-        (Locale::En, Channel::Call) => "call",
-        (_, Channel::Sms) => "SMS",
-        (_, Channel::Whatsapp) => "WhatsApp",
-        (_, Channel::Telegram) => "Telegram",
-        (_, Channel::Viber) => "Viber",
-        (_, Channel::Max) => "MAX",
-        (Locale::Ru, Channel::Email) => "e-mail",
-        (Locale::En, Channel::Email) => "e-mail",
-    }
+    c.label(locale)
 }
 
 pub fn join_channels(locale: Locale, cs: &[Channel]) -> String {

@@ -198,15 +198,8 @@ fn invites(kind: ReasonKind) -> bool {
 
 fn reason_key(prefix: &str, kind: ReasonKind, cx: &Cx) -> String {
     let name = match kind {
-        ReasonKind::AppointmentReminder => "appointment_reminder",
-        ReasonKind::PlanUrgentUnstarted => "plan_urgent_unstarted",
-        ReasonKind::PlanPartiallyDone => "plan_partially_done",
-        ReasonKind::ControlExamDue => "control_exam_due",
-        ReasonKind::FollowupAgreed => "followup_agreed",
-        ReasonKind::HygieneDue => "hygiene_due",
-        ReasonKind::CheckupDue => "checkup_due",
         ReasonKind::PersonalDoctor if cx.caller_is_doctor() => "personal_doctor_self",
-        ReasonKind::PersonalDoctor => "personal_doctor",
+        other => other.as_str(),
     };
     format!("{prefix}.reason.{name}")
 }
