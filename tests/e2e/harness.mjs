@@ -139,6 +139,8 @@ function parseOverlay(host) {
     text: shadow ? textOf(shadow) : '',
     elementNames: [],
     links: [],
+    script: [],
+    drafts: [],
   };
   if (!shadow) return result;
   for (const n of walk(shadow)) {
@@ -150,6 +152,9 @@ function parseOverlay(host) {
     if (attr(n, 'data-testid') === 'preferences') result.preferences = textOf(n);
     if (attr(n, 'data-testid') === 'who') result.who = textOf(n);
     if (attr(n, 'class') === 'reading') result.reading = textOf(n);
+    if (attr(n, 'data-part')) result.script.push({ part: attr(n, 'data-part'), text: textOf(n) });
+    if (attr(n, 'data-channel')) result.drafts.push({ channel: attr(n, 'data-channel'), text: textOf(n) });
+    if (attr(n, 'data-testid') === 'copy-script') result.copyScript = n.backendNodeId;
     if (attr(n, 'class') === 'uncertain') result.uncertain = true;
     if (attr(n, 'data-testid') === 'message') result.message = textOf(n);
     if (attr(n, 'class') === 'subtitle') result.subtitle = textOf(n);
@@ -161,6 +166,20 @@ function parseOverlay(host) {
     }
   }
   return result;
+}
+
+/** Clicks an element inside the overlay's closed shadow root (by its CDP backend node id). */
+export async function clickInOverlay(page, backendNodeId) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    await cdp.send('DOM.scrollIntoViewIfNeeded', { backendNodeId });
+    const { model } = await cdp.send('DOM.getBoxModel', { backendNodeId });
+    const [x1, y1, , , x3, y3] = model.content;
+    await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2);
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /** Polls until exactly one overlay satisfies `accept` (default: any panel with a verdict). */
