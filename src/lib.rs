@@ -5,6 +5,7 @@
 //! overlay. See ARCHITECTURE.md.
 
 pub mod calllog;
+pub mod dial;
 pub mod extract;
 pub mod model;
 pub mod prefs;

@@ -39,11 +39,13 @@ fn check(f: &Facts, out: &mut Out) {
                     Some(false) => vec![tr(loc, || "согласие на звонки: нет".into(), || "consent to calls: no".into())],
                     _ => vec![tr(loc, || "согласия на звонки нет ни в карте, ни в заметках".into(), || "no agreement to calls on the card or in the notes".into())],
                 };
-                out.block(
+                let msg = if consent.and_then(|x| x.messages) == Some(false) {
+                    tr(loc, || "Звонок не согласован с пациентом — не звоните".into(), || "The patient did not agree to calls — do not call".into())
+                } else {
                     tr(loc, || "Звонок не согласован с пациентом — не звоните, можно написать".into(),
-                       || "The patient did not agree to calls — do not call; a message is possible".into()),
-                    evidence,
-                );
+                       || "The patient did not agree to calls — do not call; a message is possible".into())
+                };
+                out.block(msg, evidence);
             } else if calls_excluded(f) {
                 out.block(tr(loc, || "Пациент просил не звонить — только сообщения".into(), || "The patient asked for no calls — messages only".into()), notes.clone());
             }
