@@ -346,10 +346,12 @@ fn instant(t: &LocalDateTime) -> Option<DateTime<Utc>> {
     t.offset.and_then(|o| o.from_local_datetime(&t.naive).single()).map(|d| d.with_timezone(&Utc))
 }
 
+/// By MIS, patient and time; entries made at the same moment keep the order they were made in
+/// (a stable sort).
 fn sort(entries: &mut [Entry]) {
     entries.sort_by(|a, b| {
         let key = |e: &Entry| (instant(&e.at).map(|t| t.timestamp_millis()).unwrap_or(i64::MIN), e.at.naive);
-        (a.origin.as_str(), a.patient.as_str(), key(a), a.id.as_str()).cmp(&(b.origin.as_str(), b.patient.as_str(), key(b), b.id.as_str()))
+        (a.origin.as_str(), a.patient.as_str(), key(a)).cmp(&(b.origin.as_str(), b.patient.as_str(), key(b)))
     });
 }
 
