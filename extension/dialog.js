@@ -288,6 +288,7 @@ button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-v
     const box = frame(words, '', title ? `${words.outcome_title} · ${title}` : words.outcome_title);
     box.setAttribute('data-state', 'outcome');
     let chosen = null;
+    let saving = false;
     const grid = el('div', 'outcomes');
     grid.setAttribute('role', 'group');
     grid.setAttribute('aria-label', words.outcome_title);
@@ -355,7 +356,6 @@ button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-v
     actions.append(save, later);
     box.append(actions);
     box.append(el('div', 'hint', words.keys_hint));
-    let saving = false;
 
     function pick(value) {
       chosen = value;
@@ -373,7 +373,7 @@ button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-v
         status.append(' ', button(words.open_options, '', () => onOptions(), 'open-options'));
       }
       save.textContent = words.retry;
-      save.disabled = !chosen;
+      save.disabled = !chosen || saving; // a save in flight answers for itself
     }
 
     async function submit() {

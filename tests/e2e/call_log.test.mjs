@@ -94,7 +94,7 @@ async function importInto(browser, file) {
 
 test('the log survives a service worker restart and a browser restart (same profile)', async () => {
   const dir = profileDir();
-  let browser = await launchBrowser({ userDataDir: dir });
+  let browser = await launchBrowser({ userDataDir: dir, dialOrigins: [mis.base] });
   try {
     await setSettings(browser.worker, SETTINGS);
     await dialAndRecord(browser, '1003', '2'); // no answer
@@ -107,7 +107,7 @@ test('the log survives a service worker restart and a browser restart (same prof
   } finally {
     await browser.close();
   }
-  browser = await launchBrowser({ userDataDir: dir });
+  browser = await launchBrowser({ userDataDir: dir, dialOrigins: [mis.base] });
   try {
     const { page, overlay } = await card(browser, '1003');
     assert.equal(attempts(overlay), 2, 'both attempts after reopening the browser');
@@ -120,7 +120,7 @@ test('the log survives a service worker restart and a browser restart (same prof
 });
 
 test('export, then import into a fresh profile, gives the same log (JSON and CSV, without duplicates)', async () => {
-  const first = await launchBrowser({ userDataDir: profileDir() });
+  const first = await launchBrowser({ userDataDir: profileDir(), dialOrigins: [mis.base] });
   let json;
   let csv;
   try {
@@ -142,7 +142,7 @@ test('export, then import into a fresh profile, gives the same log (JSON and CSV
   const { writeFileSync } = await import('node:fs');
   writeFileSync(jsonFile, json);
   writeFileSync(csvFile, csv);
-  const fresh = await launchBrowser({ userDataDir: profileDir() });
+  const fresh = await launchBrowser({ userDataDir: profileDir(), dialOrigins: [mis.base] });
   try {
     assert.match(await importInto(fresh, jsonFile), /новых 2, обновлено 0, уже были 0/);
     assert.match(await importInto(fresh, csvFile), /новых 0, обновлено 0, уже были 2/, 'the CSV holds the same entries');
@@ -159,7 +159,7 @@ test('export, then import into a fresh profile, gives the same log (JSON and CSV
 });
 
 test('a corrupt or foreign stored log: the extension keeps working, says so, sets it aside, and exports it', async () => {
-  const browser = await launchBrowser({ userDataDir: profileDir() });
+  const browser = await launchBrowser({ userDataDir: profileDir(), dialOrigins: [mis.base] });
   try {
     await setSettings(browser.worker, SETTINGS);
     const garbage = { schema: 'something.else', rows: [1, 2, 3] };
@@ -195,7 +195,7 @@ test('a corrupt or foreign stored log: the extension keeps working, says so, set
 });
 
 test('storage full: a clear message, the entry stays in the form, and it saves once there is room', async () => {
-  const browser = await launchBrowser({ userDataDir: profileDir() });
+  const browser = await launchBrowser({ userDataDir: profileDir(), dialOrigins: [mis.base] });
   try {
     await setSettings(browser.worker, SETTINGS);
     // Fill the extension's storage to its quota.

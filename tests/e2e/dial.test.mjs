@@ -24,7 +24,7 @@ before(async () => {
   patients = await demoPatients();
   mis = await startDemoMis();
   open = await startDemoMis({ csp: false });
-  browser = await launchBrowser();
+  browser = await launchBrowser({ dialOrigins: [mis.base, open.base] });
   await setSettings(browser.worker, { config: { caller: { name: 'Ковалёва Елена' } }, clock: TEST_CLOCK });
 });
 

@@ -2,7 +2,7 @@
 // Chromium with the unpacked extension, and read the overlay out of its closed shadow root
 // (a CDP DOM snapshot with pierce: true sees it; page scripts cannot).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,11 +53,24 @@ export async function startDemoMis({ today = TEST_TODAY, port, csp = true } = {}
 }
 
 /** Launches Chromium with the unpacked extension in a fresh profile. */
-export async function launchBrowser({ extensionDir = ROOT, headless = true, userDataDir } = {}) {
+export async function launchBrowser({ extensionDir = ROOT, headless = true, userDataDir, dialOrigins = [] } = {}) {
   const dir = userDataDir || mkdtempSync(path.join(tmpdir(), 'precall-profile-'));
+  // Dial links (tel:, sms:, ...) from these origins go straight to the OS handler, which here is
+  // a no-op xdg-open: otherwise Chromium asks "Open xdg-open?" in a prompt that takes the tab's
+  // input. Tests see the navigation itself through CDP (watchNavigations).
+  const prefs = path.join(dir, 'Default', 'Preferences');
+  if (dialOrigins.length && !existsSync(prefs)) {
+    mkdirSync(path.dirname(prefs), { recursive: true });
+    const schemes = Object.fromEntries(['tel', 'callto', 'sip', 'sms', 'whatsapp', 'tg', 'viber'].map((s) => [s, true]));
+    const pairs = Object.fromEntries(dialOrigins.map((o) => [o, schemes]));
+    writeFileSync(prefs, JSON.stringify({ protocol_handler: { allowed_origin_protocol_pairs: pairs } }));
+  }
+  const bin = mkdtempSync(path.join(tmpdir(), 'precall-bin-'));
+  writeFileSync(path.join(bin, 'xdg-open'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless,
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
     viewport: { width: 1280, height: 900 },
     args: [
       '--no-sandbox',
@@ -81,6 +94,7 @@ export async function launchBrowser({ extensionDir = ROOT, headless = true, user
     async close() {
       await context.close();
       if (!userDataDir) rmSync(dir, { recursive: true, force: true });
+      rmSync(bin, { recursive: true, force: true });
     },
   };
 }
@@ -247,7 +261,8 @@ export async function clickTestId(page, testid, host = 'PRECALL-DIALOG') {
     await cdp.send('DOM.scrollIntoViewIfNeeded', { backendNodeId: node.backendNodeId });
     const { model } = await cdp.send('DOM.getBoxModel', { backendNodeId: node.backendNodeId });
     const [x1, y1, , , x3, y3] = model.content;
-    await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2);
+    await page.mouse.move((x1 + x3) / 2, (y1 + y3) / 2);
+    await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2, { delay: 20 });
   } finally {
     await cdp.detach();
   }
