@@ -19,12 +19,15 @@
           fail: 'Check failed - please report. The MIS page works as usual.',
           brand: 'Pre-call check', collapse: 'Collapse', move_corner: 'Move' },
   };
-  let core = null;        // { check(input) -> Promise<result>, key() -> string|undefined|null }
+  let core = null;        // { check(input) -> Promise<result>, key() -> Promise<key>, probe: () -> key|null }
   let settings = { config: null, clock: null };
   let lastKey;            // the patient key the overlay was drawn for
   let lastPanel = '';     // what is drawn, so an unchanged re-check does not redraw
+  let lastResult = null;  // the last check of a patient page (dial words, buttons, purpose)
   let timer = 0;
   let running = false;
+  let again = false;      // a re-check was asked for while one ran
+  let dialling = false;   // a dial dialog is open or being prepared
 
   const words = () => FALLBACK[settings.config && settings.config.locale === 'en' ? 'en' : 'ru'];
 
@@ -54,7 +57,7 @@
         c.setAttribute('value', el.value);
       }
     });
-    clone.querySelectorAll('script, noscript, precall-overlay, precall-fallback').forEach((n) => n.remove());
+    clone.querySelectorAll('script, noscript, precall-overlay, precall-dialog, precall-fallback').forEach((n) => n.remove());
     return `<!doctype html>${clone.outerHTML}`;
   }
 
@@ -62,33 +65,67 @@
     const glue = await import(url('extension/pkg/precall.js'));
     try {
       await glue.default({ module_or_path: url('extension/pkg/precall_bg.wasm') });
-      return { check: async (input) => glue.check_page(input), key: () => glue.current_patient_key() };
+      const probe = () => glue.current_patient_key();
+      return { check: async (input) => glue.check_page(input), key: async () => probe(), probe };
     } catch (err) {
       if (!err || err.name !== 'CompileError') throw err;
     }
     // The page's CSP forbids WebAssembly here: the engine page reads a copy instead.
-    return {
-      check: async (input) => {
-        const reply = await chrome.runtime.sendMessage(
-          { type: 'precall:check-html', html: pageCopy(), url: location.href, input });
-        if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply && reply.failed });
-        return reply;
-      },
-      key: null, // no cheap key here: re-check after the page settles
+    const engine = async (input) => {
+      const reply = await chrome.runtime.sendMessage(
+        { type: 'precall:check-html', html: pageCopy(), url: location.href, input });
+      if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply && reply.failed });
+      return reply;
     };
+    return {
+      check: engine,
+      key: async () => (await engine({ key_only: true })).patient_key,
+      probe: null, // no cheap key here: re-check after the page settles
+    };
+  }
+
+  // ---- The extension's own call log (kept by the service worker, keyed by origin + patient) ----
+
+  /** This patient's stored record, or null (the check then counts the MIS log alone). */
+  async function readLog(key) {
+    if (!key) return null;
+    try {
+      const reply = await chrome.runtime.sendMessage({ type: 'precall:log-read', patient: key });
+      return reply && !reply.failed ? reply.value : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Writes a dial or its outcome; resolves to { ok } or { failed: 'quota' | 'invalid' | 'storage', message }. */
+  async function writeLog(key, recording) {
+    try {
+      const reply = await chrome.runtime.sendMessage({ type: 'precall:log-record', patient: key, recording, config: settings.config });
+      return reply || { failed: 'storage' };
+    } catch {
+      return { failed: 'storage' };
+    }
+  }
+
+  function input(extra) {
+    return { config: settings.config, now_ms: now(), phone_text: settings.dial && settings.dial.phone_text, ...extra };
   }
 
   async function run() {
     timer = 0;
-    if (!core || running) return;
+    if (!core) return;
+    if (running) { again = true; return; }
     running = true;
     try {
-      const result = await core.check({ config: settings.config, now_ms: now() });
+      const key = await core.key();
+      const result = await core.check(input({ call_log: await readLog(key) }));
       lastKey = result.patient_key;
+      lastResult = result.status === 'ok' ? result : null;
+      guard(result);
       const drawn = JSON.stringify([result.status, result.panel, result.error]);
       if (drawn === lastPanel) return;
       lastPanel = drawn;
-      if (result.status === 'ok') precallOverlay.show(result.panel);
+      if (result.status === 'ok') precallOverlay.show(result.panel, panelHooks(result));
       else if (result.status === 'input_error') precallOverlay.message(result.error, words());
       else precallOverlay.hide();
     } catch (err) {
@@ -98,7 +135,136 @@
       precallOverlay.message(err && err.stage === 'load' ? words().load : words().fail, words());
     } finally {
       running = false;
+      if (again) { again = false; schedule(); }
     }
+  }
+
+  // ---- The dial guard ----
+
+  function guard(result) {
+    if (result.status !== 'ok' || !result.dial) {
+      precallGuard.disable();
+      return;
+    }
+    precallGuard.enable(onDial, result.dial.buttons);
+    if (result.dial.phones && result.dial.phones.length) linkify(result.dial.phones, result.dial.within || []);
+  }
+
+  function panelHooks(result) {
+    return {
+      outcomeLabel: result.dial && result.dial.words.record_outcome,
+      onOutcome: () => outcomeFromPanel(),
+      onLink: (href, channel) => {
+        if (!precallGuard.enabled || !channel) return false;
+        onDial({ kind: 'link', element: null, channel, number: precallGuard.numberOf(href), href });
+        return true;
+      },
+    };
+  }
+
+  const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const SKIP = 'a, button, script, style, textarea, input, select, option, [contenteditable], precall-overlay, precall-dialog';
+
+  /** Wraps plain-text phone numbers (found by the core) in guarded tel: links. */
+  function linkify(phones, within) {
+    const patterns = phones.map((p) => ({ re: new RegExp(escapeRe(p.text).replace(/ /g, '[\\s\\u00a0]+')), e164: p.e164 }));
+    for (const selector of within) {
+      let scopes = [];
+      try { scopes = document.querySelectorAll(selector); } catch { continue; }
+      for (const scope of scopes) {
+        const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+        const nodes = [];
+        for (let n = walker.nextNode(); n && nodes.length < 5000; n = walker.nextNode()) {
+          if (n.parentElement && !n.parentElement.closest(SKIP)) nodes.push(n);
+        }
+        for (let node of nodes) {
+          for (const { re, e164 } of patterns) {
+            const m = re.exec(node.data);
+            if (!m || !/^\+\d{8,15}$/.test(e164)) continue;
+            const hit = node.splitText(m.index);
+            const rest = hit.splitText(m[0].length);
+            const a = document.createElement('a');
+            a.href = `tel:${e164}`;
+            a.className = 'precall-phone';
+            a.textContent = hit.data;
+            hit.replaceWith(a);
+            node = rest;
+          }
+        }
+      }
+    }
+  }
+
+  function zone() {
+    return (settings.config && settings.config.timezone) || 'Europe/Moscow';
+  }
+
+  /** The outcome form for a contact: `recording` is what is saved (the dial, its override). */
+  function outcome(key, w, recording, title, firstSave) {
+    const form = precallDialog.outcome({
+      words: w,
+      title,
+      channels: recording.fromPanel ? w.channels : null,
+      defaults: { channel: recording.channel, purpose: recording.purpose, callbackDefault: precallDialog.localInput(now() + 86400000, zone()) },
+      onOptions: () => chrome.runtime.sendMessage({ type: 'precall:open-options' }).catch(() => {}),
+      onSave: async (data) => {
+        const reply = await writeLog(key, {
+          id: recording.id, at_ms: recording.at_ms, channel: data.channel || recording.channel,
+          purpose: data.purpose, outcome: data.outcome, callback_at: data.callback_at, note: data.note,
+          override: recording.override,
+        });
+        if (reply.ok) { lastPanel = ''; schedule(); }
+        return reply;
+      },
+    });
+    if (firstSave) {
+      firstSave.then((reply) => {
+        if (reply && !reply.ok && precallDialog.open) {
+          form.problem(reply.failed === 'quota' ? w.storage_full : (reply.message || w.save_failed), reply.failed === 'quota');
+        }
+      });
+    }
+  }
+
+  function outcomeFromPanel() {
+    if (!lastResult || !lastKey) return;
+    const w = lastResult.dial.words;
+    outcome(lastKey, w, { id: crypto.randomUUID(), at_ms: now(), channel: 'call', purpose: lastResult.purpose, fromPanel: true }, null, null);
+  }
+
+  /** A guarded click: judge this contact now, then dial (or not) as the administrator decides. */
+  async function onDial(target) {
+    if (dialling || !lastResult) return;
+    dialling = true;
+    const w = lastResult.dial.words;
+    const key = lastKey;
+    let result = null;
+    try {
+      precallDialog.checking(w, null);
+      result = await core.check(input({ call_log: await readLog(key), intended: { channel: target.channel, number: target.number } }));
+    } catch (err) {
+      console.warn('precall: dial check failed', err && err.name);
+    }
+    dialling = false;
+    if (!precallDialog.open) return; // cancelled while checking
+    const go = (override) => {
+      const head = result && result.dial && result.dial.head;
+      const recording = {
+        id: crypto.randomUUID(),
+        at_ms: now(),
+        channel: target.channel,
+        purpose: result ? result.purpose : null,
+        override: override ? { reason: override.reason, verdict: result.verdict, rules: head ? head.block_rules : [] } : undefined,
+      };
+      precallGuard.dial(target); // first: never slow a permitted call
+      const firstSave = writeLog(key, recording);
+      outcome(key, w, recording, head ? head.title : null, firstSave);
+    };
+    if (!result || result.status !== 'ok' || !result.dial || !result.dial.head) {
+      precallDialog.failed(w, null, go);
+      return;
+    }
+    precallDialog.dial({ words: result.dial.words, head: result.dial.head, panel: result.panel, verdict: result.verdict, onDial: go });
   }
 
   function schedule() {
@@ -106,11 +272,15 @@
   }
 
   // SPA: re-check when the shown patient changes, not on every unrelated mutation.
-  function onMutations() {
+  function onMutations(records) {
     if (timer || !core) return;
-    if (!core.key) return schedule();
+    // Our own links around phone numbers are not a change of the page.
+    const added = records.flatMap((r) => [...r.addedNodes]);
+    const ours = (n) => n.nodeType === 1 && n.classList.contains('precall-phone');
+    if (added.some(ours) && added.every((n) => n.nodeType === 3 || ours(n))) return;
+    if (!core.probe) return schedule();
     let key;
-    try { key = core.key(); } catch { return; }
+    try { key = core.probe(); } catch { return; }
     if (key !== lastKey) schedule();
   }
 
@@ -132,10 +302,18 @@
     if (window.navigation) window.navigation.addEventListener('navigatesuccess', schedule);
     window.addEventListener('popstate', schedule);
     chrome.storage.onChanged.addListener((changes, area) => {
-      if (area === 'local' && changes.settings) {
+      if (area !== 'local') return;
+      if (changes.settings) {
         settings = changes.settings.newValue || { config: null, clock: null };
         schedule();
+      } else if (lastKey && Object.keys(changes).includes(`calllog:${JSON.stringify([location.origin, lastKey])}`)) {
+        schedule(); // this patient's log changed (another tab, an import)
       }
+    });
+    // The keyboard shortcut (chrome `commands`, relayed by the service worker).
+    chrome.runtime.onMessage.addListener((message, sender) => {
+      if (sender.id !== chrome.runtime.id || !message || message.type !== 'precall:open-panel') return;
+      if (!precallOverlay.open()) schedule();
     });
   }
 

@@ -71,6 +71,10 @@ pub struct Profile {
     pub patient_key: Vec<Source>,
     /// Snapshot sections by contract name ("patient", "appointments", ...).
     pub sections: BTreeMap<String, Spec>,
+    /// The dial guard on this MIS: its click-to-call buttons, and whether phone numbers shown
+    /// as plain text become guarded links (off by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dial: Option<crate::dial::DialSpec>,
 }
 
 /// How to read one value, an object, or a list. Which one is decided by the keys present:

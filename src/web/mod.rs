@@ -5,6 +5,9 @@
 //! Two entry points read the same way: `check_page` reads the live page (the content script,
 //! where the page lets it compile WebAssembly), `check_html` reads a copy of the page parsed
 //! into an inert document (the offscreen engine page, for MIS pages whose CSP forbids it).
+//! Both take the patient's record of the extension's own call log and, for the dial guard, the
+//! contact about to be made. `call_log` is the service worker's one entry to the stored log
+//! (load, record, merge, import, export): the worker keeps the records, the core decides.
 
 pub mod dom;
 pub mod zones;
@@ -12,10 +15,14 @@ pub mod zones;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+use std::collections::BTreeMap;
+
+use crate::calllog;
+use crate::dial::{self, DialButton, DialHead, DialWords};
 use crate::extract::{self, Profile};
 use crate::model::*;
 use crate::present::{self, Panel};
-use crate::rules::{assess, Request};
+use crate::rules::{assess, Intended, Request};
 
 /// What the extension passes in: settings from extension storage and the time.
 #[derive(Deserialize, Default)]
@@ -26,6 +33,30 @@ struct CheckInput {
     now_ms: f64,
     purpose: Option<Purpose>,
     own_log: Option<Vec<Communication>>,
+    /// This patient's stored record of the extension's own call log (as the service worker
+    /// keeps it), counted with the MIS's log; unreadable parts make the check say so.
+    call_log: Option<serde_json::Value>,
+    /// The dial guard: the contact about to be made (the clicked link's channel and number).
+    intended: Option<Intended>,
+    /// The clinic's choice, per profile name, to turn plain-text phone numbers into guarded
+    /// links (the profile's default otherwise).
+    phone_text: Option<BTreeMap<String, bool>>,
+    /// Only which patient the page shows (the engine path's cheap first step).
+    key_only: bool,
+}
+
+/// The dial guard's part of the result.
+#[derive(Serialize)]
+struct DialOut {
+    /// The profile's click-to-call buttons.
+    buttons: Vec<DialButton>,
+    /// Phone numbers shown as plain text that may become guarded links (as written), and
+    /// where (selectors); empty unless turned on.
+    phones: Vec<dial::FoundPhone>,
+    within: Vec<String>,
+    /// For a dial (`intended` given): the dialog's head.
+    head: Option<DialHead>,
+    words: &'static DialWords,
 }
 
 /// What comes back: the verdict in brief (for tests and the SPA logic) and the panel to draw.
@@ -42,6 +73,9 @@ struct CheckResult {
     error: Option<String>,
     locale: Locale,
     panel: Option<Panel>,
+    /// The purpose of the contact: the one given, else the one the first reason implies.
+    purpose: Option<Purpose>,
+    dial: Option<DialOut>,
 }
 
 thread_local! {
@@ -60,24 +94,99 @@ fn config_from(value: Option<serde_json::Value>) -> (Config, Option<String>) {
     }
 }
 
+/// "https://mis.example.ru:8443" from a page URL.
+fn origin_of(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            format!("{scheme}://{host}")
+        }
+        None => String::new(),
+    }
+}
+
+/// Plain-text phone numbers inside the profile's `within` (each element's own text, so a
+/// number is never glued to a neighbouring cell's).
+fn phones_in(dom: &dom::WebDom, within: &[String]) -> Vec<dial::FoundPhone> {
+    use crate::extract::Dom;
+    const MAX_NODES: usize = 4000;
+    let mut out: Vec<dial::FoundPhone> = Vec::new();
+    let mut seen = 0;
+    let root = dom.root();
+    let mut stack: Vec<_> = within.iter().flat_map(|sel| dom.select(&root, sel, 4)).collect();
+    while let Some(node) = stack.pop() {
+        seen += 1;
+        if seen > MAX_NODES || out.len() >= 50 {
+            break;
+        }
+        let tag = dom.tag(&node);
+        if matches!(tag.as_str(), "a" | "button" | "script" | "style" | "input" | "textarea" | "select" | "option") {
+            continue;
+        }
+        for found in dial::find_phones(&dom.own_text(&node, 4096), 10) {
+            if !out.iter().any(|f| f.text == found.text) {
+                out.push(found);
+            }
+        }
+        stack.extend(dom.children(&node));
+    }
+    out
+}
+
 fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValue> {
     let input: CheckInput = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let (config, config_problem) = config_from(input.config);
     let locale = config.locale;
     let picked = PROFILES.with(|profiles| {
-        extract::pick_profile(profiles, url, dom)
-            .map(|p| (p.name.clone(), extract::patient_key_at(dom, p, url), extract::extract(dom, p, url)))
+        extract::pick_profile(profiles, url, dom).map(|p| {
+            let key = extract::patient_key_at(dom, p, url);
+            let extraction = (!input.key_only).then(|| extract::extract(dom, p, url));
+            (p.name.clone(), key, extraction, p.dial.clone())
+        })
     });
-    let Some((profile, patient_key, extraction)) = picked else {
+    let Some((profile, patient_key, extraction, dial_spec)) = picked else {
         return to_js(&CheckResult { status: "not_patient_page", locale, ..Default::default() });
+    };
+    let Some(extraction) = extraction else {
+        return to_js(&CheckResult { status: "key", profile: Some(profile), patient_key, locale, ..Default::default() });
     };
     let (snapshot, problems) = snapshot_from_value(extraction.snapshot);
     let now = chrono::DateTime::from_timestamp_millis(input.now_ms as i64).ok_or("now_ms out of range")?;
-    let request = Request { snapshot, config, now, purpose: input.purpose, own_log: input.own_log, problems };
-    let base = CheckResult { profile: Some(profile), patient_key, locale, ..Default::default() };
+    // The extension's own log for this patient (only a record for this origin and patient).
+    let mut own_log = input.own_log;
+    let mut own_log_unreadable = false;
+    if let (Some(value), Some(key)) = (&input.call_log, &patient_key) {
+        let loaded = calllog::load(value, &origin_of(url), key);
+        own_log_unreadable = !loaded.log.unreadable.is_empty();
+        own_log.get_or_insert_with(Vec::new).extend(calllog::to_communications(&loaded.log.entries));
+    }
+    let intended = input.intended;
+    let request = Request {
+        snapshot,
+        config,
+        now,
+        purpose: input.purpose,
+        own_log,
+        problems,
+        intended: intended.clone(),
+        own_log_unreadable,
+    };
+    let base = CheckResult { profile: Some(profile.clone()), patient_key, locale, ..Default::default() };
     let assessment = match ZONES.with(|zones| assess(&request, zones)) {
         Ok(a) => a,
         Err(err) => return to_js(&CheckResult { status: "input_error", error: Some(err.to_string()), ..base }),
+    };
+    let spec = dial_spec.unwrap_or_default();
+    let phone_text_on = spec.phone_text.as_ref().is_some_and(|p| {
+        input.phone_text.as_ref().and_then(|m| m.get(&profile).copied()).unwrap_or(p.enabled)
+    });
+    let within = if phone_text_on { spec.phone_text.map(|p| p.within).unwrap_or_default() } else { vec![] };
+    let dial_out = DialOut {
+        buttons: spec.buttons,
+        phones: if intended.is_none() { phones_in(dom, &within) } else { vec![] },
+        within,
+        head: intended.as_ref().map(|i| dial::head(&assessment, i.channel, i.number.as_deref(), locale)),
+        words: dial::words(locale),
     };
     let mut panel = present::panel(&assessment, &request.snapshot, locale);
     panel.script = Some(crate::script::build(&assessment, &request.snapshot, &request.config, None));
@@ -94,7 +203,9 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         rules: assessment.findings.iter().map(|f| f.rule.clone()).collect(),
         reasons: assessment.reasons.iter().map(|r| r.kind).collect(),
         unverified: assessment.unverified.clone(),
+        purpose: request.purpose.or_else(|| dial::implied_purpose(&assessment.reasons)),
         panel: Some(panel),
+        dial: Some(dial_out),
         ..base
     })
 }
@@ -135,6 +246,105 @@ pub fn current_patient_key() -> Option<String> {
         let profile = extract::pick_profile(profiles, &url, &dom)?;
         extract::patient_key_at(&dom, profile, &url)
     })
+}
+
+/// The stored call log, for the service worker: `op` is one of
+/// - `load` `{value, origin, patient}` → `{log, changed, migrated_from, entries, unreadable}`;
+/// - `record` `{value, origin, patient, recording, config}` → `{log, entry}`;
+/// - `merge` `{value, origin, patient, entries}` → `{log, report}`;
+/// - `parse_import` `{text}` → `{groups: [{origin, patient, entries}], rejected, unreadable_skipped}`;
+/// - `export` `{records: [{origin, patient, value}], format: "json" | "csv"}` → `{text, entries, unreadable}`.
+///
+/// A refusal (bad input, an entry that does not validate) is `{error}` in words, never a throw.
+#[wasm_bindgen]
+pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Args {
+        value: serde_json::Value,
+        origin: String,
+        patient: String,
+        recording: Option<calllog::Recording>,
+        config: Option<serde_json::Value>,
+        entries: Vec<serde_json::Value>,
+        text: String,
+        records: Vec<Args>,
+        format: String,
+    }
+    #[derive(Serialize, Default)]
+    struct Out {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        log: Option<calllog::Log>,
+        changed: bool,
+        migrated_from: Option<u32>,
+        entries: usize,
+        unreadable: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        entry: Option<calllog::Entry>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        report: Option<calllog::MergeReport>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        groups: Vec<serde_json::Value>,
+        rejected: Vec<String>,
+        unreadable_skipped: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    }
+    let args: Args = serde_wasm_bindgen::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let refuse = |e: String| to_js(&Out { error: Some(e), ..Default::default() });
+    let counted = |log: calllog::Log, out: Out| Out { entries: log.entries.len(), unreadable: log.unreadable.len(), log: Some(log), ..out };
+    match op {
+        "load" => {
+            let l = calllog::load(&args.value, &args.origin, &args.patient);
+            to_js(&counted(l.log, Out { changed: l.changed, migrated_from: l.migrated_from, ..Default::default() }))
+        }
+        "record" => {
+            let Some(recording) = args.recording else { return refuse("no recording".into()) };
+            let (config, _) = config_from(args.config);
+            let mut log = calllog::load(&args.value, &args.origin, &args.patient).log;
+            match ZONES.with(|zones| calllog::record(&mut log, recording, &args.origin, &args.patient, &config, zones)) {
+                Ok(entry) => to_js(&counted(log, Out { entry: Some(entry), changed: true, ..Default::default() })),
+                Err(e) => refuse(e.0),
+            }
+        }
+        "merge" => {
+            let mut log = calllog::load(&args.value, &args.origin, &args.patient).log;
+            let mut incoming = Vec::new();
+            for item in &args.entries {
+                match calllog::entry_from(item) {
+                    Ok(e) if e.origin == args.origin && e.patient == args.patient => incoming.push(e),
+                    Ok(_) => return refuse("an entry of another patient".into()),
+                    Err(e) => return refuse(e.0),
+                }
+            }
+            let report = calllog::merge(&mut log, incoming);
+            to_js(&counted(log, Out { report: Some(report), changed: report.added + report.updated > 0, ..Default::default() }))
+        }
+        "parse_import" => match calllog::parse_import(&args.text) {
+            Err(e) => refuse(e.0),
+            Ok(parsed) => {
+                let groups = calllog::group(parsed.entries)
+                    .into_iter()
+                    .map(|((origin, patient), entries)| serde_json::json!({"origin": origin, "patient": patient, "entries": entries}))
+                    .collect();
+                to_js(&Out { groups, rejected: parsed.rejected, unreadable_skipped: parsed.unreadable_skipped, ..Default::default() })
+            }
+        },
+        "export" => {
+            let logs: Vec<calllog::Log> =
+                args.records.iter().map(|r| calllog::load(&r.value, &r.origin, &r.patient).log).collect();
+            let all = calllog::combine(logs);
+            let text = match args.format.as_str() {
+                "csv" => calllog::csv::write(&all.entries),
+                "json" => calllog::export_json(&all),
+                other => return refuse(format!("unknown format {other:?}")),
+            };
+            to_js(&Out { text: Some(text), entries: all.entries.len(), unreadable: all.unreadable.len(), ..Default::default() })
+        }
+        other => refuse(format!("unknown operation {other:?}")),
+    }
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
