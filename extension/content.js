@@ -28,6 +28,7 @@
   let running = false;
   let again = false;      // a re-check was asked for while one ran
   let dialling = false;   // a dial dialog is open or being prepared
+  const NOT_PATIENT = Symbol('not a patient page');
 
   const words = () => FALLBACK[settings.config && settings.config.locale === 'en' ? 'en' : 'ru'];
 
@@ -79,7 +80,11 @@
     };
     return {
       check: engine,
-      key: async () => (await engine({ key_only: true })).patient_key,
+      // The profile and the patient, without reading the card (NOT_PATIENT: no profile matched).
+      key: async () => {
+        const reply = await engine({ key_only: true });
+        return reply.status === 'not_patient_page' ? NOT_PATIENT : reply.patient_key;
+      },
       probe: null, // no cheap key here: re-check after the page settles
     };
   }
@@ -118,7 +123,9 @@
     running = true;
     try {
       const key = await core.key();
-      const result = await core.check(input({ call_log: await readLog(key) }));
+      const result = key === NOT_PATIENT
+        ? { status: 'not_patient_page' }
+        : await core.check(input({ call_log: await readLog(key) }));
       lastKey = result.patient_key;
       lastResult = result.status === 'ok' ? result : null;
       guard(result);

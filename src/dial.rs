@@ -74,8 +74,35 @@ pub struct FoundPhone {
 
 /// Words before a number that make it an identifier, not a phone.
 const ID_WORDS: &[&str] = &[
-    "№", "no.", "#", "полис", "снилс", "инн", "огрн", "кпп", "паспорт", "счет", "счёт", "договор", "омс", "дмс", "карта", "карты",
-    "id", "код", "заказ", "чек", "policy", "account", "invoice", "order", "card", "bik", "бик", "р/с", "к/с",
+    "№",
+    "no.",
+    "#",
+    "полис",
+    "снилс",
+    "инн",
+    "огрн",
+    "кпп",
+    "паспорт",
+    "счет",
+    "счёт",
+    "договор",
+    "омс",
+    "дмс",
+    "карта",
+    "карты",
+    "id",
+    "код",
+    "заказ",
+    "чек",
+    "policy",
+    "account",
+    "invoice",
+    "order",
+    "card",
+    "bik",
+    "бик",
+    "р/с",
+    "к/с",
 ];
 /// Words right after a number that make it a sum, a quantity or a unit.
 const UNIT_WORDS: &[&str] = &["₽", "руб", "р.", "%", "$", "€", "шт", "мг", "мл", "коп", "rub", "usd", "eur"];
@@ -104,7 +131,8 @@ fn phone_shaped(candidate: &str) -> bool {
     let first = groups.first().and_then(|g| g.chars().next()).unwrap_or('0');
     match digits {
         11 if first == '8' || first == '7' => {
-            let ok: &[&[usize]] = &[&[1, 3, 3, 2, 2], &[1, 3, 3, 4], &[1, 3, 7], &[1, 10], &[4, 3, 2, 2], &[1, 3, 2, 2, 3]];
+            let ok: &[&[usize]] =
+                &[&[1, 3, 3, 2, 2], &[1, 3, 3, 4], &[1, 3, 7], &[1, 10], &[4, 3, 2, 2], &[1, 3, 2, 2, 3]];
             ok.contains(&sizes.as_slice()) || (sizes == [11] && first == '8' && groups[0].starts_with("89"))
         }
         10 => {
@@ -126,7 +154,11 @@ fn id_word_before(before: &str) -> bool {
         .collect();
     tokens.iter().enumerate().any(|(i, t)| {
         (i == 0 && (t.ends_with('№') || t == "#"))
-            || ID_WORDS.iter().any(|w| t == w || t.trim_end_matches('.') == w.trim_end_matches('.') || (w.chars().count() > 3 && t.starts_with(w)))
+            || ID_WORDS.iter().any(|w| {
+                t == w
+                    || t.trim_end_matches('.') == w.trim_end_matches('.')
+                    || (w.chars().count() > 3 && t.starts_with(w))
+            })
     })
 }
 
@@ -163,11 +195,13 @@ pub fn find_phones(text: &str, max: usize) -> Vec<FoundPhone> {
         let end_byte = chars.get(end).map_or(text.len(), |(b, _)| *b);
         let glued_before = i > 0 && {
             let p = chars[i - 1].1;
-            p.is_alphanumeric() || matches!(p, '/' | '\\' | '_' | '+' | '*' | '=')
+            p.is_alphanumeric()
+                || matches!(p, '/' | '\\' | '_' | '+' | '*' | '=')
                 || ((p == '.' || p == ',') && i > 1 && chars[i - 2].1.is_ascii_digit())
         };
         let glued_after = chars.get(end).is_some_and(|(_, n)| {
-            n.is_alphanumeric() || matches!(n, '/' | '\\' | '_' | '@' | '%' | '₽')
+            n.is_alphanumeric()
+                || matches!(n, '/' | '\\' | '_' | '@' | '%' | '₽')
                 || ((*n == '.' || *n == ',') && chars.get(end + 1).is_some_and(|(_, m)| m.is_ascii_digit()))
         });
         if !glued_after && !unit_after(&text[end_byte..]) {
@@ -351,11 +385,16 @@ pub struct DialHead {
 }
 
 pub fn head(assessment: &Assessment, channel: Channel, number: Option<&str>, locale: Locale) -> DialHead {
-    let block_rules: Vec<String> =
-        assessment.findings.iter().filter(|f| f.severity == Severity::Block && f.unverified.is_empty()).map(|f| f.rule.clone()).collect();
+    let block_rules: Vec<String> = assessment
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Block && f.unverified.is_empty())
+        .map(|f| f.rule.clone())
+        .collect();
     let number = number.map(|n| normalize_phone(n).map(|p| p.display()).unwrap_or_else(|_| n.to_string()));
     let label = channel.label(locale);
-    let mut title: String = label.chars().next().map(|c| c.to_uppercase().chain(label.chars().skip(1)).collect()).unwrap_or_default();
+    let mut title: String =
+        label.chars().next().map(|c| c.to_uppercase().chain(label.chars().skip(1)).collect()).unwrap_or_default();
     if let Some(n) = &number {
         title = format!("{title} · {n}");
     }
@@ -371,7 +410,10 @@ mod tests {
         let r = |kind| Reason { kind, message: String::new(), evidence: vec![] };
         assert_eq!(implied_purpose(&[]), None);
         assert_eq!(implied_purpose(&[r(ReasonKind::AppointmentReminder)]), Some(Purpose::Reminder));
-        assert_eq!(implied_purpose(&[r(ReasonKind::FollowupAgreed), r(ReasonKind::CheckupDue)]), Some(Purpose::Followup));
+        assert_eq!(
+            implied_purpose(&[r(ReasonKind::FollowupAgreed), r(ReasonKind::CheckupDue)]),
+            Some(Purpose::Followup)
+        );
         assert_eq!(implied_purpose(&[r(ReasonKind::HygieneDue)]), Some(Purpose::Invite));
     }
 
@@ -381,7 +423,13 @@ mod tests {
             let w = words(l);
             let names: Vec<&str> = w.outcomes.iter().map(|(k, _)| *k).collect();
             let all: Vec<String> = [
-                Outcome::Reached, Outcome::NoAnswer, Outcome::Busy, Outcome::Booked, Outcome::Declined, Outcome::Callback, Outcome::DoNotCall,
+                Outcome::Reached,
+                Outcome::NoAnswer,
+                Outcome::Busy,
+                Outcome::Booked,
+                Outcome::Declined,
+                Outcome::Callback,
+                Outcome::DoNotCall,
             ]
             .iter()
             .map(|o| serde_json::to_value(o).unwrap().as_str().unwrap().to_string())

@@ -183,7 +183,11 @@ pub fn parse(text: &str) -> Result<Parsed, Invalid> {
         let opt = |name: &str, free: bool| -> Value {
             let v = get(name);
             let v = if free { unrisk(v) } else { v };
-            if v.is_empty() { Value::Null } else { Value::String(v.to_string()) }
+            if v.is_empty() {
+                Value::Null
+            } else {
+                Value::String(v.to_string())
+            }
         };
         let rules: Vec<Value> = get("override_rules").split_whitespace().map(|r| Value::String(r.into())).collect();
         let overridden = match opt("override_reason", true) {

@@ -156,7 +156,10 @@ fn clean_text(what: &str, s: &str, max: usize) -> Result<(), Invalid> {
 
 /// Checks what serde cannot: identifiers, origins, lengths, and that fields agree.
 pub fn validate(e: &Entry) -> Result<(), Invalid> {
-    if e.id.is_empty() || e.id.len() > MAX_ID || !e.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if e.id.is_empty()
+        || e.id.len() > MAX_ID
+        || !e.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         return Err(Invalid(format!("id {:?}: 1 to {MAX_ID} letters, digits, '-' or '_'", e.id)));
     }
     if !is_origin(&e.origin) {
@@ -191,7 +194,12 @@ pub fn validate(e: &Entry) -> Result<(), Invalid> {
 /// migrated, and anything unreadable set aside in `unreadable` (a foreign or newer record as a
 /// whole, or single entries). Never fails: the extension keeps working on what it could read.
 pub fn load(value: &Value, origin: &str, patient: &str) -> Loaded {
-    let aside = |reason: String, raw: Value| Unreadable { reason, raw, origin: Some(origin.into()), patient: Some(patient.into()) };
+    let aside = |reason: String, raw: Value| Unreadable {
+        reason,
+        raw,
+        origin: Some(origin.into()),
+        patient: Some(patient.into()),
+    };
     let whole = |reason: String| Loaded {
         log: Log { unreadable: vec![aside(reason, value.clone())], ..Log::default() },
         changed: true,
@@ -206,7 +214,9 @@ pub fn load(value: &Value, origin: &str, patient: &str) -> Loaded {
             for (i, item) in items.iter().enumerate() {
                 match migrate_v0_item(item, i, origin, patient) {
                     Ok(e) => log.entries.push(e),
-                    Err(Invalid(why)) => log.unreadable.push(aside(format!("version 0, item {i}: {why}"), item.clone())),
+                    Err(Invalid(why)) => {
+                        log.unreadable.push(aside(format!("version 0, item {i}: {why}"), item.clone()))
+                    }
                 }
             }
             dedupe(&mut log.entries);
@@ -235,7 +245,8 @@ pub fn load(value: &Value, origin: &str, patient: &str) -> Loaded {
                             Ok(e) if e.origin == origin && e.patient == patient => log.entries.push(e),
                             Ok(_) => {
                                 changed = true;
-                                log.unreadable.push(aside(format!("entry {i}: belongs to another patient or MIS"), item.clone()));
+                                log.unreadable
+                                    .push(aside(format!("entry {i}: belongs to another patient or MIS"), item.clone()));
                             }
                             Err(Invalid(why)) => {
                                 changed = true;
@@ -254,9 +265,14 @@ pub fn load(value: &Value, origin: &str, patient: &str) -> Loaded {
                 None => {}
                 Some(Value::Array(items)) => {
                     for item in items {
-                        match serde_json::from_value::<Unreadable>(item.clone()) {
-                            Ok(u) => log.unreadable.push(u),
-                            Err(_) => {
+                        match (item.get("reason").and_then(Value::as_str), item.get("raw")) {
+                            (Some(reason), Some(raw)) => log.unreadable.push(Unreadable {
+                                reason: reason.to_string(),
+                                raw: raw.clone(),
+                                origin: item.get("origin").and_then(Value::as_str).map(str::to_string),
+                                patient: item.get("patient").and_then(Value::as_str).map(str::to_string),
+                            }),
+                            _ => {
                                 changed = true;
                                 log.unreadable.push(aside("set-aside data in an unknown shape".into(), item.clone()));
                             }
@@ -277,10 +293,16 @@ pub fn load(value: &Value, origin: &str, patient: &str) -> Loaded {
     }
 }
 
+/// Deserializes with the JSON path of a bad field in the error. (Always from an owned
+/// `Value`, as the snapshot is read: the .wasm then carries one deserializer for each type.)
+fn from_json<T: serde::de::DeserializeOwned>(item: &Value) -> Result<T, Invalid> {
+    serde_path_to_error::deserialize(item.clone())
+        .map_err(|err| Invalid(format!("field `{}`: {}", err.path(), err.inner())))
+}
+
 /// One entry of the current version, validated.
 pub fn entry_from(item: &Value) -> Result<Entry, Invalid> {
-    let e: Entry = serde_path_to_error::deserialize(item)
-        .map_err(|err| Invalid(format!("field `{}`: {}", err.path(), err.inner())))?;
+    let e: Entry = from_json(item)?;
     validate(&e)?;
     Ok(e)
 }
@@ -299,8 +321,7 @@ fn fnv(parts: &[&str]) -> u64 {
 }
 
 fn migrate_v0_item(item: &Value, index: usize, origin: &str, patient: &str) -> Result<Entry, Invalid> {
-    let c: Communication =
-        serde_path_to_error::deserialize(item).map_err(|err| Invalid(format!("field `{}`: {}", err.path(), err.inner())))?;
+    let c: Communication = from_json(item)?;
     let purpose = c.purpose.as_deref().and_then(crate::rules::facts::parse_purpose);
     // The free-text purpose is kept in the note when it is not one of the four.
     let note = match (c.purpose.as_deref().filter(|_| purpose.is_none()), c.note) {
@@ -388,14 +409,25 @@ pub struct Recording {
 /// Writes a dial or its outcome into `log`. A new id adds an entry (the caller from the
 /// settings, the time in the clinic's zone); a known id gets the outcome, the call-back time
 /// and the note, and its `rev` goes up. Returns the entry as stored.
-pub fn record(log: &mut Log, r: Recording, origin: &str, patient: &str, config: &Config, zones: &dyn Zones) -> Result<Entry, Invalid> {
+pub fn record(
+    log: &mut Log,
+    r: Recording,
+    origin: &str,
+    patient: &str,
+    config: &Config,
+    zones: &dyn Zones,
+) -> Result<Entry, Invalid> {
     let note = r.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     let callback_at = match r.callback_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => {
             let t = LocalDateTime::parse(s).ok_or_else(|| Invalid(format!("callback_at {s:?}: not a date-time")))?;
-            let utc = t.to_utc(&config.timezone, zones).ok_or_else(|| Invalid("callback_at: unknown time zone".into()))?;
-            Some(clinic_time(zones, &config.timezone, utc).ok_or_else(|| Invalid("callback_at: unknown time zone".into()))?)
+            let utc =
+                t.to_utc(&config.timezone, zones).ok_or_else(|| Invalid("callback_at: unknown time zone".into()))?;
+            Some(
+                clinic_time(zones, &config.timezone, utc)
+                    .ok_or_else(|| Invalid("callback_at: unknown time zone".into()))?,
+            )
         }
     };
     let overridden = r.overridden.map(|o| Override { reason: o.reason.trim().to_string(), ..o });
@@ -422,8 +454,10 @@ pub fn record(log: &mut Log, r: Recording, origin: &str, patient: &str, config: 
         *existing = updated.clone();
         return Ok(updated);
     }
-    let at_utc = DateTime::from_timestamp_millis(r.at_ms as i64).ok_or_else(|| Invalid("at_ms: out of range".into()))?;
-    let at = clinic_time(zones, &config.timezone, at_utc).ok_or_else(|| Invalid("unknown time zone in the settings".into()))?;
+    let at_utc =
+        DateTime::from_timestamp_millis(r.at_ms as i64).ok_or_else(|| Invalid("at_ms: out of range".into()))?;
+    let at = clinic_time(zones, &config.timezone, at_utc)
+        .ok_or_else(|| Invalid("unknown time zone in the settings".into()))?;
     let entry = Entry {
         id: r.id,
         origin: origin.into(),
@@ -529,9 +563,15 @@ pub fn combine(records: Vec<Log>) -> Log {
     all
 }
 
+/// A log as JSON data (the stored form of a record).
+pub fn to_value(log: &Log) -> Value {
+    serde_json::to_value(log).unwrap_or(Value::Null)
+}
+
 /// The JSON export: the same shape as a stored record, with every patient's entries.
 pub fn export_json(log: &Log) -> String {
-    serde_json::to_string_pretty(log).unwrap_or_default()
+    // Through `Value`: one serializer for the log's types in the .wasm, not two.
+    serde_json::to_string_pretty(&to_value(log)).unwrap_or_default()
 }
 
 /// What an import file holds.
@@ -561,14 +601,18 @@ pub fn parse_import(text: &str) -> Result<Parsed, Invalid> {
 
 fn parse_json_import(value: &Value) -> Result<Parsed, Invalid> {
     let Value::Object(map) = value else {
-        return Err(Invalid("a list without a patient: import a call-log export (JSON or CSV) made by the extension".into()));
+        return Err(Invalid(
+            "a list without a patient: import a call-log export (JSON or CSV) made by the extension".into(),
+        ));
     };
     if map.get("schema").and_then(Value::as_str) != Some(SCHEMA) {
         return Err(Invalid("not a precall call-log export (no \"schema\": \"precall.calllog\")".into()));
     }
     let version = map.get("version").and_then(Value::as_u64).ok_or_else(|| Invalid("no version".into()))?;
     if version > VERSION as u64 {
-        return Err(Invalid(format!("made by a newer version of the extension (log version {version}); update the extension first")));
+        return Err(Invalid(format!(
+            "made by a newer version of the extension (log version {version}); update the extension first"
+        )));
     }
     if version < 1 {
         return Err(Invalid(format!("unknown log version {version}")));

@@ -63,11 +63,18 @@ fn the_outcome_updates_the_same_entry() {
 #[test]
 fn an_override_needs_a_reason_and_is_kept() {
     let mut log = Log::default();
-    let bad = Recording { overridden: Some(Override { reason: "   ".into(), verdict: None, rules: vec![] }), ..recording("a1") };
+    let bad = Recording {
+        overridden: Some(Override { reason: "   ".into(), verdict: None, rules: vec![] }),
+        ..recording("a1")
+    };
     assert!(record(&mut log, bad, O, P, &config(), &TzDatabase).is_err());
     assert!(log.entries.is_empty(), "nothing written on an error");
     let good = Recording {
-        overridden: Some(Override { reason: "Пациент сам просил позвонить".into(), verdict: Some(Verdict::DoNotContact), rules: vec!["attempts_exceeded".into()] }),
+        overridden: Some(Override {
+            reason: "Пациент сам просил позвонить".into(),
+            verdict: Some(Verdict::DoNotContact),
+            rules: vec!["attempts_exceeded".into()],
+        }),
         ..recording("a1")
     };
     record(&mut log, good, O, P, &config(), &TzDatabase).unwrap();
@@ -112,7 +119,10 @@ fn load_keeps_what_it_cannot_read_aside() {
     dialled(&mut log, "a1", Some(Outcome::NoAnswer));
     let mut v = serde_json::to_value(&log).unwrap();
     v["entries"].as_array_mut().unwrap().push(json!({"id": "b2", "outcome": "exploded"}));
-    v["entries"].as_array_mut().unwrap().push(json!({"id": "c3", "origin": "http://other:1", "patient": P, "at": "2026-11-23T10:00:00+03:00"}));
+    v["entries"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "c3", "origin": "http://other:1", "patient": P, "at": "2026-11-23T10:00:00+03:00"}));
     let l = load(&v, O, P);
     assert_eq!(l.log.entries.len(), 1);
     assert_eq!(l.log.unreadable.len(), 2);
@@ -180,12 +190,29 @@ fn sample_log() -> Log {
         outcome: Some(Outcome::Callback),
         callback_at: Some("2026-11-25T14:00".into()),
         note: Some("=HYPERLINK(\"http://x\"), \"кавычки\"\nвторая строка".into()),
-        overridden: Some(Override { reason: "-срочно, врач просил".into(), verdict: Some(Verdict::DoNotContact), rules: vec!["attempts_exceeded".into(), "cooldown".into()] }),
+        overridden: Some(Override {
+            reason: "-срочно, врач просил".into(),
+            verdict: Some(Verdict::DoNotContact),
+            rules: vec!["attempts_exceeded".into(), "cooldown".into()],
+        }),
         ..recording("a2")
     };
     record(&mut log, r, O, P, &config(), &TzDatabase).unwrap();
     let mut other = Log::default();
-    record(&mut other, Recording { channel: Some(Channel::Whatsapp), purpose: None, outcome: Some(Outcome::DoNotCall), ..recording("b1") }, "https://mis.example.ru", "ИВ-77/1", &Config::default(), &TzDatabase).unwrap();
+    record(
+        &mut other,
+        Recording {
+            channel: Some(Channel::Whatsapp),
+            purpose: None,
+            outcome: Some(Outcome::DoNotCall),
+            ..recording("b1")
+        },
+        "https://mis.example.ru",
+        "ИВ-77/1",
+        &Config::default(),
+        &TzDatabase,
+    )
+    .unwrap();
     combine(vec![log, other])
 }
 

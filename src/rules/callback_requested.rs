@@ -27,26 +27,55 @@ fn check(f: &Facts, out: &mut Out) {
     let Some(last) = log.last().filter(|e| e.outcome == Outcome::Callback) else { return };
     let loc = f.locale;
     let asked = short_date_time(loc, last.local);
-    let source = if last.own { tr(loc, || " (журнал расширения)".into(), || " (extension log)".into()) } else { String::new() };
-    let evidence = vec![tr(loc, || format!("{asked}{source}: просил перезвонить"), || format!("{asked}{source}: asked to be called back"))];
+    let source = if last.own {
+        tr(loc, || " (журнал расширения)".into(), || " (extension log)".into())
+    } else {
+        String::new()
+    };
+    let evidence = vec![tr(
+        loc,
+        || format!("{asked}{source}: просил перезвонить"),
+        || format!("{asked}{source}: asked to be called back"),
+    )];
     let Some(at) = last.callback_at else {
-        out.info(tr(loc, || "Просил перезвонить — время не записано".into(), || "Asked to be called back — no time recorded".into()), evidence);
+        out.info(
+            tr(
+                loc,
+                || "Просил перезвонить — время не записано".into(),
+                || "Asked to be called back — no time recorded".into(),
+            ),
+            evidence,
+        );
         return;
     };
     let when = utc_to_local(f.zones, f.patient_zone, at).map(|t| short_date_time(loc, t)).unwrap_or_default();
     if f.now >= at {
-        out.info(tr(loc, || format!("Просил перезвонить {when} — перезвоните"), || format!("Asked to be called back {when} — call back")), evidence);
+        out.info(
+            tr(
+                loc,
+                || format!("Просил перезвонить {when} — перезвоните"),
+                || format!("Asked to be called back {when} — call back"),
+            ),
+            evidence,
+        );
     } else if f.purpose == Some(Purpose::Reminder) {
         out.warn(
-            tr(loc, || format!("Просил перезвонить {when} — до этого только напоминание сообщением"),
-               || format!("Asked to be called back {when} — until then only a reminder by message")),
+            tr(
+                loc,
+                || format!("Просил перезвонить {when} — до этого только напоминание сообщением"),
+                || format!("Asked to be called back {when} — until then only a reminder by message"),
+            ),
             evidence,
         );
     } else {
         out.push(
             Severity::Warn,
             Effect::Wait { until: Some(at) },
-            tr(loc, || format!("Просил перезвонить {when} — до этого не звоните"), || format!("Asked to be called back {when} — do not call before")),
+            tr(
+                loc,
+                || format!("Просил перезвонить {when} — до этого не звоните"),
+                || format!("Asked to be called back {when} — do not call before"),
+            ),
             evidence,
         );
     }

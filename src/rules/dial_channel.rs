@@ -37,21 +37,43 @@ fn check(f: &Facts, out: &mut Out) {
             if call_agreed(f) == Some(false) {
                 let evidence = match consent.and_then(|x| x.calls) {
                     Some(false) => vec![tr(loc, || "согласие на звонки: нет".into(), || "consent to calls: no".into())],
-                    _ => vec![tr(loc, || "согласия на звонки нет ни в карте, ни в заметках".into(), || "no agreement to calls on the card or in the notes".into())],
+                    _ => vec![tr(
+                        loc,
+                        || "согласия на звонки нет ни в карте, ни в заметках".into(),
+                        || "no agreement to calls on the card or in the notes".into(),
+                    )],
                 };
                 let msg = if consent.and_then(|x| x.messages) == Some(false) {
-                    tr(loc, || "Звонок не согласован с пациентом — не звоните".into(), || "The patient did not agree to calls — do not call".into())
+                    tr(
+                        loc,
+                        || "Звонок не согласован с пациентом — не звоните".into(),
+                        || "The patient did not agree to calls — do not call".into(),
+                    )
                 } else {
-                    tr(loc, || "Звонок не согласован с пациентом — не звоните, можно написать".into(),
-                       || "The patient did not agree to calls — do not call; a message is possible".into())
+                    tr(
+                        loc,
+                        || "Звонок не согласован с пациентом — не звоните, можно написать".into(),
+                        || "The patient did not agree to calls — do not call; a message is possible".into(),
+                    )
                 };
                 out.block(msg, evidence);
             } else if calls_excluded(f) {
-                out.block(tr(loc, || "Пациент просил не звонить — только сообщения".into(), || "The patient asked for no calls — messages only".into()), notes.clone());
+                out.block(
+                    tr(
+                        loc,
+                        || "Пациент просил не звонить — только сообщения".into(),
+                        || "The patient asked for no calls — messages only".into(),
+                    ),
+                    notes.clone(),
+                );
             }
         } else if consent.and_then(|x| x.messages) == Some(false) {
             out.block(
-                tr(loc, || "Нет согласия на сообщения — не пишите".into(), || "No agreement to messages — do not write".into()),
+                tr(
+                    loc,
+                    || "Нет согласия на сообщения — не пишите".into(),
+                    || "No agreement to messages — do not write".into(),
+                ),
                 vec![tr(loc, || "согласие на сообщения: нет".into(), || "consent to messages: no".into())],
             );
         } else if let Some(p) = &f.prefs {
@@ -59,10 +81,18 @@ fn check(f: &Facts, out: &mut Out) {
             if not_chosen {
                 let chosen: Vec<Channel> = p.allowed.iter().copied().filter(|x| !p.forbidden.contains(x)).collect();
                 let msg = if chosen.is_empty() {
-                    tr(loc, || format!("Пациент не согласовал {name} — не пишите сюда"), || format!("The patient did not agree to {name} — do not write there"))
+                    tr(
+                        loc,
+                        || format!("Пациент не согласовал {name} — не пишите сюда"),
+                        || format!("The patient did not agree to {name} — do not write there"),
+                    )
                 } else {
                     let list = join_channels(loc, &chosen);
-                    tr(loc, || format!("Пациент не согласовал {name} — только {list}"), || format!("The patient did not agree to {name} — {list} only"))
+                    tr(
+                        loc,
+                        || format!("Пациент не согласовал {name} — только {list}"),
+                        || format!("The patient did not agree to {name} — {list} only"),
+                    )
                 };
                 out.block(msg, notes.clone());
             }
@@ -70,7 +100,14 @@ fn check(f: &Facts, out: &mut Out) {
     }
     let (Some(number), Some(contacts)) = (intended.number.as_deref(), f.contacts()) else { return };
     let Ok(phone) = normalize_phone(number) else {
-        out.warn(tr(loc, || format!("Номер в ссылке не читается: {number}"), || format!("The number in the link cannot be read: {number}")), vec![]);
+        out.warn(
+            tr(
+                loc,
+                || format!("Номер в ссылке не читается: {number}"),
+                || format!("The number in the link cannot be read: {number}"),
+            ),
+            vec![],
+        );
         return;
     };
     let shown = phone.display();
@@ -80,17 +117,28 @@ fn check(f: &Facts, out: &mut Out) {
         .find(|x| normalize_phone(&x.value).is_ok_and(|q| q.e164 == phone.e164));
     match on_card {
         None => out.warn(
-            tr(loc, || format!("Номера {shown} нет в карте пациента — проверьте номер"), || format!("{shown} is not on the patient's card — check the number")),
+            tr(
+                loc,
+                || format!("Номера {shown} нет в карте пациента — проверьте номер"),
+                || format!("{shown} is not on the patient's card — check the number"),
+            ),
             vec![],
         ),
         Some(x) => {
             if x.owner != "self" {
                 let owner = x.owner.clone();
-                out.info(tr(loc, || format!("{shown} — номер: {owner}"), || format!("{shown} is the number of: {owner}")), vec![]);
+                out.info(
+                    tr(loc, || format!("{shown} — номер: {owner}"), || format!("{shown} is the number of: {owner}")),
+                    vec![],
+                );
             }
             if !matches!(c, Channel::Call | Channel::Sms | Channel::Email) && !x.messengers.contains(&c) {
                 out.warn(
-                    tr(loc, || format!("{name} не отмечен на номере {shown} — уточните"), || format!("{name} is not marked on {shown} — check")),
+                    tr(
+                        loc,
+                        || format!("{name} не отмечен на номере {shown} — уточните"),
+                        || format!("{name} is not marked on {shown} — check"),
+                    ),
                     vec![],
                 );
             }

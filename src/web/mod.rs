@@ -15,8 +15,6 @@ pub mod zones;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use std::collections::BTreeMap;
-
 use crate::calllog;
 use crate::dial::{self, DialButton, DialHead, DialWords};
 use crate::extract::{self, Profile};
@@ -39,8 +37,9 @@ struct CheckInput {
     /// The dial guard: the contact about to be made (the clicked link's channel and number).
     intended: Option<Intended>,
     /// The clinic's choice, per profile name, to turn plain-text phone numbers into guarded
-    /// links (the profile's default otherwise).
-    phone_text: Option<BTreeMap<String, bool>>,
+    /// links (`{"demo-mis": true}`; the profile's default otherwise). Read leniently: a setting
+    /// that is not a yes or no is ignored.
+    phone_text: Option<serde_json::Value>,
     /// Only which patient the page shows (the engine path's cheap first step).
     key_only: bool,
 }
@@ -178,7 +177,7 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     };
     let spec = dial_spec.unwrap_or_default();
     let phone_text_on = spec.phone_text.as_ref().is_some_and(|p| {
-        input.phone_text.as_ref().and_then(|m| m.get(&profile).copied()).unwrap_or(p.enabled)
+        input.phone_text.as_ref().and_then(|m| m.get(&profile)).and_then(serde_json::Value::as_bool).unwrap_or(p.enabled)
     });
     let within = if phone_text_on { spec.phone_text.map(|p| p.within).unwrap_or_default() } else { vec![] };
     let dial_out = DialOut {
@@ -275,14 +274,15 @@ pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
     struct Out {
         #[serde(skip_serializing_if = "Option::is_none")]
         error: Option<String>,
+        /// The record to store (as JSON data: one serializer for the log's types).
         #[serde(skip_serializing_if = "Option::is_none")]
-        log: Option<calllog::Log>,
+        log: Option<serde_json::Value>,
         changed: bool,
         migrated_from: Option<u32>,
         entries: usize,
         unreadable: usize,
         #[serde(skip_serializing_if = "Option::is_none")]
-        entry: Option<calllog::Entry>,
+        entry: Option<serde_json::Value>,
         #[serde(skip_serializing_if = "Option::is_none")]
         report: Option<calllog::MergeReport>,
         #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -292,9 +292,16 @@ pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
         #[serde(skip_serializing_if = "Option::is_none")]
         text: Option<String>,
     }
-    let args: Args = serde_wasm_bindgen::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    // Through `Value`, as the snapshot is read (one deserializer per type in the .wasm).
+    let args: serde_json::Value = serde_wasm_bindgen::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let args: Args = serde_path_to_error::deserialize(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let refuse = |e: String| to_js(&Out { error: Some(e), ..Default::default() });
-    let counted = |log: calllog::Log, out: Out| Out { entries: log.entries.len(), unreadable: log.unreadable.len(), log: Some(log), ..out };
+    let counted = |log: calllog::Log, out: Out| Out {
+        entries: log.entries.len(),
+        unreadable: log.unreadable.len(),
+        log: Some(calllog::to_value(&log)),
+        ..out
+    };
     match op {
         "load" => {
             let l = calllog::load(&args.value, &args.origin, &args.patient);
@@ -305,7 +312,10 @@ pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
             let (config, _) = config_from(args.config);
             let mut log = calllog::load(&args.value, &args.origin, &args.patient).log;
             match ZONES.with(|zones| calllog::record(&mut log, recording, &args.origin, &args.patient, &config, zones)) {
-                Ok(entry) => to_js(&counted(log, Out { entry: Some(entry), changed: true, ..Default::default() })),
+                Ok(entry) => {
+                    let entry = serde_json::to_value(&entry).ok();
+                    to_js(&counted(log, Out { entry, changed: true, ..Default::default() }))
+                }
                 Err(e) => refuse(e.0),
             }
         }
@@ -327,7 +337,10 @@ pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
             Ok(parsed) => {
                 let groups = calllog::group(parsed.entries)
                     .into_iter()
-                    .map(|((origin, patient), entries)| serde_json::json!({"origin": origin, "patient": patient, "entries": entries}))
+                    .map(|((origin, patient), entries)| {
+                        let entries = calllog::to_value(&calllog::Log { entries, ..Default::default() })["entries"].take();
+                        serde_json::json!({"origin": origin, "patient": patient, "entries": entries})
+                    })
                     .collect();
                 to_js(&Out { groups, rejected: parsed.rejected, unreadable_skipped: parsed.unreadable_skipped, ..Default::default() })
             }
