@@ -244,11 +244,15 @@
     if (dialling || !lastResult) return;
     dialling = true;
     const w = lastResult.dial.words;
-    const key = lastKey;
+    let key = lastKey;
     let result = null;
     try {
       precallDialog.checking(w, null);
+      // The patient shown now (an SPA may have switched since the last check).
+      key = await core.key();
+      if (key === NOT_PATIENT) key = null;
       result = await core.check(input({ call_log: await readLog(key), intended: { channel: target.channel, number: target.number } }));
+      if (result && result.patient_key) key = result.patient_key;
     } catch (err) {
       console.warn('precall: dial check failed', err && err.name);
     }
@@ -264,6 +268,7 @@
         override: override ? { reason: override.reason, verdict: result.verdict, rules: head ? head.block_rules : [] } : undefined,
       };
       precallGuard.dial(target); // first: never slow a permitted call
+      if (!key) return; // no patient to log it for
       const firstSave = writeLog(key, recording);
       outcome(key, w, recording, head ? head.title : null, firstSave);
     };

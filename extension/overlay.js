@@ -170,6 +170,7 @@ li { margin: 2px 0; unicode-bidi: isolate; }
       if (d.url && SAFE_LINK.test(d.url)) {
         const a = el('a', '', words.open);
         a.setAttribute('href', d.url);
+        a.setAttribute('data-testid', `draft-open-${d.channel}`);
         a.setAttribute('target', '_blank');
         a.setAttribute('rel', 'noopener noreferrer');
         // Our own message links go through the dial guard too (the check, the log).

@@ -253,6 +253,56 @@ describe('the dial guard', () => {
     }
   });
 
+  test('every dial and messenger scheme is intercepted, with its channel and number; other links are not', async () => {
+    const { page, navigations } = await card('1015');
+    const links = [
+      ['tel:+79990123456', /^Звонок · \+7 999 012-34-56/],
+      ['callto:+79990123456', /^Звонок · \+7 999 012-34-56/],
+      ['sip:+79990123456@pbx.clinic.ru', /^Звонок · \+7 999 012-34-56/],
+      ['sms:+79990123456?body=hello', /^SMS · \+7 999 012-34-56/],
+      ['https://wa.me/79990123456', /^WhatsApp · \+7 999 012-34-56/],
+      ['https://api.whatsapp.com/send?phone=79990123456', /^WhatsApp · \+7 999 012-34-56/],
+      ['whatsapp://send?phone=79990123456', /^WhatsApp · \+7 999 012-34-56/],
+      ['https://t.me/+79990123456', /^Telegram · \+7 999 012-34-56/],
+      ['tg://resolve?phone=79990123456', /^Telegram · \+7 999 012-34-56/],
+      ['https://t.me/some_username', /^Telegram$/],
+      ['viber://chat?number=%2B79990123456', /^Viber · \+7 999 012-34-56/],
+    ];
+    for (const [href, title] of links) {
+      await page.evaluate((h) => {
+        document.querySelector('#precall-test-link')?.remove();
+        const a = document.createElement('a');
+        a.id = 'precall-test-link';
+        a.href = h;
+        a.textContent = 'link';
+        document.querySelector('#section-contacts').append(a);
+      }, href);
+      await page.click('#precall-test-link');
+      const dialog = await waitForDialog(page);
+      assert.match(dialog.title, title, href);
+      await page.keyboard.press('Escape');
+      await waitForDialog(page, (d) => d === null);
+    }
+    assert.deepEqual(navigations.filter((u) => !u.startsWith('http://127.0.0.1')), [], 'nothing dialled');
+    // An ordinary link is the MIS's business.
+    await page.click('a[href="/patients"]');
+    await page.waitForURL('**/patients');
+    assert.equal(await readDialog(page), null);
+    await page.close();
+  });
+
+  test('the overlay\'s own message links go through the guard too', async () => {
+    const p = patients.find((x) => x.scenario.expect.verdict === 'message_only'
+      && (x.contacts || []).some((c) => (c.messengers || []).includes('telegram')) && x.scenario.expect.rules.includes('channel_preference'));
+    const { page } = await card(p.patient.id);
+    await clickTestId(page, 'draft-open-telegram', 'PRECALL-OVERLAY');
+    const dialog = await waitForDialog(page);
+    assert.match(dialog.title, /^Telegram/);
+    assert.equal(dialog.blocked, false, 'the channel the patient chose');
+    await page.keyboard.press('Escape');
+    await page.close();
+  });
+
   test('the keyboard shortcut opens the panel for the current patient', async () => {
     const manifest = JSON.parse(readFileSync(path.join(ROOT, 'manifest.json'), 'utf8'));
     assert.ok(manifest.commands['open-panel'].suggested_key.default, 'a suggested shortcut');
