@@ -25,6 +25,8 @@
   let lastPanel = '';     // what is drawn, so an unchanged re-check does not redraw
   let timer = 0;
   let running = false;
+  const RELATED_TTL_MS = 30000;
+  const relatedCache = new Map(); // path + body -> { at, reply }: a re-check does not re-read
 
   const words = () => FALLBACK[settings.config && settings.config.locale === 'en' ? 'en' : 'ru'];
 
@@ -78,12 +80,63 @@
     };
   }
 
+  // The MIS's own session for a related read (only SAO's is known: the header SAO itself sends).
+  function authorization(auth) {
+    if (!auth) return null;
+    if (auth.kind === 'tryton_session') {
+      const s = JSON.parse(localStorage.getItem(`sao_session_${auth.database}`) || 'null');
+      if (!s || !s.session) throw new Error('no MIS session');
+      return `Session ${btoa(unescape(encodeURIComponent(`${s.login}:${s.user_id}:${s.session}`)))}`;
+    }
+    throw new Error('unknown session kind');
+  }
+
+  // Related reads the profile declares (the core says what): same origin only, the user's own
+  // session, read-only by construction (the core builds only search_read calls). The replies
+  // go to the core only; nothing is kept beyond a short cache in this page's memory.
+  async function fetchRelated(requests) {
+    const replies = {};
+    for (const [id, hit] of relatedCache) if (Date.now() - hit.at >= RELATED_TTL_MS) relatedCache.delete(id);
+    await Promise.all(requests.map(async (r) => {
+      const id = r.path + r.body;
+      const hit = relatedCache.get(id);
+      if (hit && Date.now() - hit.at < RELATED_TTL_MS) {
+        replies[r.section] = { body: r.body, reply: hit.reply };
+        return;
+      }
+      let reply;
+      try {
+        const target = new URL(r.path, location.origin);
+        if (!r.path.startsWith('/') || target.origin !== location.origin) throw new Error('not the page origin');
+        const headers = { 'Content-Type': 'application/json' };
+        const auth = authorization(r.auth);
+        if (auth) headers.Authorization = auth;
+        const res = await fetch(target, {
+          method: 'POST', headers, body: r.body, credentials: 'same-origin', cache: 'no-store', redirect: 'error',
+        });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        reply = await res.json();
+        relatedCache.set(id, { at: Date.now(), reply });
+      } catch (err) {
+        reply = { failed: (err && err.message) || 'error' };
+      }
+      replies[r.section] = { body: r.body, reply };
+    }));
+    return replies;
+  }
+
   async function run() {
     timer = 0;
     if (!core || running) return;
     running = true;
     try {
-      const result = await core.check({ config: settings.config, now_ms: now() });
+      const input = { config: settings.config, now_ms: now() };
+      let result = await core.check(input);
+      // Related reads: at most two rounds (the page may switch patients meanwhile).
+      for (let round = 0; result.status === 'related' && round < 2; round++) {
+        result = await core.check({ ...input, related: await fetchRelated(result.related) });
+      }
+      if (result.status === 'related') { schedule(); return; }
       lastKey = result.patient_key;
       const drawn = JSON.stringify([result.status, result.panel, result.error]);
       if (drawn === lastPanel) return;
@@ -131,6 +184,9 @@
       { childList: true, subtree: true });
     if (window.navigation) window.navigation.addEventListener('navigatesuccess', schedule);
     window.addEventListener('popstate', schedule);
+    // Hash-routed MIS (SAO: "#health/model/gnuhealth.patient/1"): a tab or record switch
+    // changes the fragment, sometimes with no DOM mutation at all.
+    window.addEventListener('hashchange', schedule);
     chrome.storage.onChanged.addListener((changes, area) => {
       if (area === 'local' && changes.settings) {
         settings = changes.settings.newValue || { config: null, clock: null };

@@ -3,16 +3,21 @@
 //! source's own data, not from our output). The profile is the built-in one named like the
 //! parent directory, or `tests/fixtures/extract/<profile>/profile.json` when there is one.
 //!
+//! A case may also hold `related.json`: the replies of the related reads the profile declares
+//! (section -> the MIS's JSON reply), applied as the extension applies them (clinic zone
+//! Europe/Moscow).
+//!
 //! Each case: the profile is picked for the page, the page is extracted, the JSON goes through
 //! the contract (`snapshot_from_value`, no problems allowed) and must equal the expected
 //! snapshot, section by section; coverage must say "found" for exactly those sections.
 #![cfg(not(target_arch = "wasm32"))]
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use precall::extract::html::HtmlDom;
-use precall::extract::{builtin_profiles, extract, patient_key, patient_key_at, pick_profile, Profile};
+use precall::extract::{builtin_profiles, extract, patient_key, patient_key_at, pick_profile, related, Profile};
 use precall::model::{parse_strict, snapshot_from_value, Section, Snapshot};
 
 fn root() -> PathBuf {
@@ -49,8 +54,19 @@ fn run_case(case: &Path, profile: &Profile, builtin: &[Profile]) -> Vec<String> 
         }
     }
 
-    let x = extract(&dom, profile, &url);
+    let mut x = extract(&dom, profile, &url);
     assert_eq!(x.profile, profile.name);
+    let related = case.join("related.json");
+    if related.exists() {
+        let replies: BTreeMap<String, serde_json::Value> = serde_json::from_str(&fs::read_to_string(&related).unwrap()).unwrap();
+        // The requests the profile makes on this page are the ones whose replies were saved.
+        let planned: Vec<String> = related::requests(&dom, profile, &url).into_iter().filter_map(|r| r.ok()).map(|r| r.section).collect();
+        let saved: Vec<String> = replies.keys().cloned().collect();
+        if planned != saved {
+            errors.push(format!("related requests for {planned:?}, replies saved for {saved:?}"));
+        }
+        related::apply_replies_native(&mut x, profile, &replies, "Europe/Moscow");
+    }
     let (mut got, problems) = snapshot_from_value(x.snapshot.clone());
     for p in &problems {
         errors.push(format!("contract problem in {:?}: {}", p.section, p.message));

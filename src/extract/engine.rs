@@ -147,7 +147,18 @@ impl<'a, D: Dom> Engine<'a, D> {
         Extraction { snapshot: Value::Object(snapshot), coverage, profile: profile.name.clone() }
     }
 
-    fn section(&self, section: Section, spec: &Spec, doc: &D::Node) -> (Option<Value>, SectionCoverage) {
+    /// Whether a work limit was reached so far.
+    pub fn truncated(&self) -> bool {
+        self.truncated.get()
+    }
+
+    /// The first text the sources give on the page (the URL included), e.g. a record id.
+    pub fn text(&self, sources: &[Source]) -> Option<String> {
+        let spec = Spec { from: sources.to_vec(), ..Default::default() };
+        as_key(self.value(&spec, &self.dom.root(), &mut Row::plain(), "_").0)
+    }
+
+    pub(super) fn section(&self, section: Section, spec: &Spec, doc: &D::Node) -> (Option<Value>, SectionCoverage) {
         let mut cov = SectionCoverage {
             section,
             configured: true,

@@ -15,6 +15,7 @@
 mod engine;
 pub mod normalize;
 pub mod profile;
+pub mod related;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod html;
@@ -22,7 +23,7 @@ pub mod html;
 use serde::Serialize;
 
 use crate::model::Section;
-pub use profile::{Norm, OneOrMany, Profile, Read, Source, SourceSpec, Spec};
+pub use profile::{Norm, OneOrMany, Profile, Read, Related, Source, SourceSpec, Spec, TrytonRead};
 
 /// The contract marker extraction writes into the snapshot.
 pub const SNAPSHOT_SCHEMA: &str = "precall.snapshot/1";
@@ -177,7 +178,10 @@ pub fn pick_profile<'a, D: Dom>(profiles: &'a [Profile], url: &str, dom: &D) -> 
 }
 
 /// The profiles built into the extension (`profiles/*.json`, embedded at compile time).
-pub const BUILTIN_PROFILE_SOURCES: &[(&str, &str)] = &[("demo-mis", include_str!("../../profiles/demo-mis.json"))];
+pub const BUILTIN_PROFILE_SOURCES: &[(&str, &str)] = &[
+    ("demo-mis", include_str!("../../profiles/demo-mis.json")),
+    ("gnuhealth", include_str!("../../profiles/gnuhealth.json")),
+];
 
 /// The built-in profiles, parsed. A built-in profile that does not parse is a bug caught by
 /// the tests; here it is skipped rather than panicking.

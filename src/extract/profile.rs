@@ -71,6 +71,52 @@ pub struct Profile {
     pub patient_key: Vec<Source>,
     /// Snapshot sections by contract name ("patient", "appointments", ...).
     pub sections: BTreeMap<String, Spec>,
+    /// Sections the MIS shows on another view, read through its own same-origin endpoint
+    /// under the user's session (read-only), by contract name. A section here replaces the
+    /// same section read from the page when the read succeeds; when it fails, the page's
+    /// reading (or "not read") stays, with the reason in the coverage.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub related: BTreeMap<String, Related>,
+}
+
+/// A read of another view's data (see [`Profile::related`]). Only one kind exists: Tryton's
+/// JSON-RPC `model.<model>.search_read` (the method is fixed here, so a profile cannot ask for
+/// anything but a read). The result rows are laid out as a table, one column per field (the
+/// field name as the header, nested fields as "healthprof.rec_name", date-times in the
+/// clinic's zone as "YYYY-MM-DDTHH:MM"; each row also carries `data-<field>` attributes for
+/// `skip`), and `section` reads that table like a page section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Related {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub tryton: TrytonRead,
+    /// Path to the rows inside each result record ("party.contact_mechanisms"); absent: the
+    /// records are the rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_at: Option<String>,
+    /// How to read the table: a section spec (`rows`, `skip`, `fields` with `column` sources).
+    pub section: Spec,
+}
+
+/// `model.<model>.search_read(domain, 0, limit, order, fields)` on `/<database>/`, with the
+/// Authorization of the user's SAO session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrytonRead {
+    /// Where the database name is (e.g. `{"url_after": "#"}` for SAO's "#health/model/...").
+    pub database: Vec<Source>,
+    /// Where the shown record's id is; it replaces the string "{id}" in `domain` (a number
+    /// when it is all digits).
+    pub id: Vec<Source>,
+    pub model: String,
+    pub domain: serde_json::Value,
+    pub fields: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<serde_json::Value>,
+    /// At most this many records (capped at the row limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
 }
 
 /// How to read one value, an object, or a list. Which one is decided by the keys present:
@@ -312,6 +358,27 @@ impl Profile {
             }
             validate_spec(spec, name, 0)?;
         }
+        for (name, rel) in &self.related {
+            let Some(section) = Section::parse(name) else {
+                return Err(format!("related: unknown section {name:?}"));
+            };
+            let is_list = !matches!(section, Section::Patient | Section::ServiceCard);
+            if rel.section.fields.is_none() || is_list != rel.section.rows.is_some() {
+                return Err(format!("related {name:?}: \"section\" needs \"fields\" (and \"rows\" for a list section)"));
+            }
+            validate_spec(&rel.section, &format!("related.{name}"), 0)?;
+            let t = &rel.tryton;
+            let ident = |s: &str| !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.');
+            if !ident(&t.model) {
+                return Err(format!("related {name:?}: model {:?} is not a Tryton model name", t.model));
+            }
+            if t.fields.is_empty() || !t.fields.iter().all(|f| ident(f)) {
+                return Err(format!("related {name:?}: \"fields\" must name Tryton fields"));
+            }
+            if t.database.is_empty() || t.id.is_empty() || !t.domain.is_array() {
+                return Err(format!("related {name:?}: needs \"database\", \"id\" and a \"domain\" list"));
+            }
+        }
         Ok(())
     }
 
@@ -393,14 +460,14 @@ pub fn url_matches(pattern: &str, url: &str) -> bool {
     }
 }
 
-/// The URL text after `marker`, up to "/", "?", "#" or "&".
+/// The URL text after `marker`, up to "/", "?", "#", "&" or ";" (SAO appends ";name=...").
 pub fn url_after(url: &str, marker: &str) -> Option<String> {
     if marker.is_empty() {
         return None;
     }
     let i = url.find(marker)?;
     let rest = &url[i + marker.len()..];
-    let end = rest.find(['/', '?', '#', '&']).unwrap_or(rest.len());
+    let end = rest.find(['/', '?', '#', '&', ';']).unwrap_or(rest.len());
     let v = &rest[..end];
     (!v.is_empty()).then(|| percent_decode(v))
 }
@@ -465,6 +532,11 @@ mod tests {
     fn url_parts() {
         assert_eq!(url_after("http://h/patients/p-12?tab=1", "/patients/").as_deref(), Some("p-12"));
         assert_eq!(url_after("http://h/patients/", "/patients/"), None);
+        let sao = "http://127.0.0.1:8000/#health/model/gnuhealth.patient/12;name=%22Patient%22&views=[292]";
+        assert_eq!(url_after(sao, "#").as_deref(), Some("health"));
+        assert_eq!(url_after(sao, "gnuhealth.patient/").as_deref(), Some("12"));
+        assert!(url_matches("/#*/model/gnuhealth.patient/*", sao));
+        assert!(!url_matches("/#*/model/gnuhealth.patient/*", "http://127.0.0.1:8000/#health/model/gnuhealth.patient"));
         assert_eq!(url_param("http://h/card?id=5&x=1", "id").as_deref(), Some("5"));
         assert_eq!(url_param("http://h/#/card?id=%D0%AF", "id").as_deref(), Some("Я"));
         assert_eq!(url_param("http://h/card?x=%", "x").as_deref(), Some("%"));

@@ -26,6 +26,18 @@ struct CheckInput {
     now_ms: f64,
     purpose: Option<Purpose>,
     own_log: Option<Vec<Communication>>,
+    /// Replies to the related reads this check asked for, by section. A profile with related
+    /// reads gets `status: "related"` and the requests to make until each has its reply.
+    related: Option<std::collections::BTreeMap<String, RelatedReply>>,
+}
+
+/// One related read as the content script made it.
+#[derive(Deserialize)]
+struct RelatedReply {
+    /// The request body it answers (must equal the request this page needs now).
+    body: String,
+    /// The MIS's JSON reply, or `{"failed": why}` when the request could not be made.
+    reply: serde_json::Value,
 }
 
 /// What comes back: the verdict in brief (for tests and the SPA logic) and the panel to draw.
@@ -42,6 +54,9 @@ struct CheckResult {
     error: Option<String>,
     locale: Locale,
     panel: Option<Panel>,
+    /// With `status: "related"`: the same-origin, read-only requests the profile declares for
+    /// this page; send them and check again with the replies in `related`.
+    related: Vec<extract::related::RelatedRequest>,
 }
 
 thread_local! {
@@ -64,17 +79,46 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     let input: CheckInput = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let (config, config_problem) = config_from(input.config);
     let locale = config.locale;
-    let picked = PROFILES.with(|profiles| {
-        extract::pick_profile(profiles, url, dom)
-            .map(|p| (p.name.clone(), extract::patient_key_at(dom, p, url), extract::extract(dom, p, url)))
-    });
-    let Some((profile, patient_key, extraction)) = picked else {
+    let Some(profile) = PROFILES.with(|profiles| extract::pick_profile(profiles, url, dom).cloned()) else {
         return to_js(&CheckResult { status: "not_patient_page", locale, ..Default::default() });
     };
+    let patient_key = extract::patient_key_at(dom, &profile, url);
+    let base = CheckResult { profile: Some(profile.name.clone()), patient_key, locale, ..Default::default() };
+    // Related reads (same-origin, read-only, declared by the profile): a reply is used only
+    // for the very request this page needs now, so a reply fetched for the previous patient
+    // never fills this one's card.
+    let plan = extract::related::requests(dom, &profile, url);
+    let supplied = input.related.unwrap_or_default();
+    let mut replies = std::collections::BTreeMap::new();
+    let mut missing = Vec::new();
+    for item in plan {
+        match item {
+            Ok(req) => match supplied.get(&req.section).filter(|s| s.body == req.body) {
+                Some(s) => {
+                    replies.insert(req.section.clone(), s.reply.clone());
+                }
+                None => missing.push(req),
+            },
+            Err((section, why)) => {
+                replies.insert(section, serde_json::json!({ "failed": why }));
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return to_js(&CheckResult { status: "related", related: missing, ..base });
+    }
+    let mut extraction = extract::extract(dom, &profile, url);
+    if !profile.related.is_empty() {
+        let zone = config.timezone.clone();
+        let to_local = |utc: chrono::NaiveDateTime| {
+            ZONES.with(|zones| crate::model::time::utc_to_local(zones, &zone, utc.and_utc()))
+        };
+        let parse = |html: &str| parse_document(html).ok().and_then(|d| dom::WebDom::from_document(&d));
+        extract::related::apply_replies(&mut extraction, &profile, &replies, &to_local, &parse);
+    }
     let (snapshot, problems) = snapshot_from_value(extraction.snapshot);
     let now = chrono::DateTime::from_timestamp_millis(input.now_ms as i64).ok_or("now_ms out of range")?;
     let request = Request { snapshot, config, now, purpose: input.purpose, own_log: input.own_log, problems };
-    let base = CheckResult { profile: Some(profile), patient_key, locale, ..Default::default() };
     let assessment = match ZONES.with(|zones| assess(&request, zones)) {
         Ok(a) => a,
         Err(err) => return to_js(&CheckResult { status: "input_error", error: Some(err.to_string()), ..base }),
@@ -99,6 +143,11 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     })
 }
 
+/// HTML parsed into an inert document (DOMParser: no scripts run, nothing loads).
+fn parse_document(html: &str) -> Result<web_sys::Document, JsValue> {
+    web_sys::DomParser::new()?.parse_from_string(html, web_sys::SupportedType::TextHtml)
+}
+
 fn document() -> Result<web_sys::Document, JsValue> {
     web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))
 }
@@ -119,8 +168,7 @@ pub fn check_page(input: JsValue) -> Result<JsValue, JsValue> {
 /// inert document: scripts do not run and nothing loads.
 #[wasm_bindgen]
 pub fn check_html(html: &str, url: &str, input: JsValue) -> Result<JsValue, JsValue> {
-    let parser = web_sys::DomParser::new()?;
-    let parsed = parser.parse_from_string(html, web_sys::SupportedType::TextHtml)?;
+    let parsed = parse_document(html)?;
     let dom = dom::WebDom::from_document(&parsed).ok_or("the copy has no element")?;
     check(&dom, url, input)
 }
