@@ -137,7 +137,7 @@
         result = await core.check({ ...input, related: await fetchRelated(result.related) });
       }
       if (result.status === 'related') { schedule(); return; }
-      lastKey = result.patient_key;
+      lastKey = result.patient_key ?? null;
       const drawn = JSON.stringify([result.status, result.panel, result.error]);
       if (drawn === lastPanel) return;
       lastPanel = drawn;
@@ -164,7 +164,7 @@
     if (!core.key) return schedule();
     let key;
     try { key = core.key(); } catch { return; }
-    if (key !== lastKey) schedule();
+    if ((key ?? null) !== lastKey) schedule();
   }
 
   async function start() {

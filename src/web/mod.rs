@@ -83,6 +83,11 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         return to_js(&CheckResult { status: "not_patient_page", locale, ..Default::default() });
     };
     let patient_key = extract::patient_key_at(dom, &profile, url);
+    if patient_key.is_none() && !profile.patient_key.is_empty() {
+        // The profile says where the shown patient's id is, and it is empty: the MIS has not
+        // put a record on screen yet (an SPA still loading it). Nothing to judge yet.
+        return to_js(&CheckResult { status: "not_patient_page", profile: Some(profile.name.clone()), locale, ..Default::default() });
+    }
     let base = CheckResult { profile: Some(profile.name.clone()), patient_key, locale, ..Default::default() };
     // Related reads (same-origin, read-only, declared by the profile): a reply is used only
     // for the very request this page needs now, so a reply fetched for the previous patient
