@@ -173,7 +173,9 @@ pub fn patient_key_at<D: Dom>(dom: &D, profile: &Profile, url: &str) -> Option<S
 pub fn pick_profile<'a, D: Dom>(profiles: &'a [Profile], url: &str, dom: &D) -> Option<&'a Profile> {
     let root = dom.root();
     profiles.iter().find(|p| {
-        (url.is_empty() || p.url_matches(url)) && p.signature.0.iter().all(|sel| !dom.select(&root, sel, 1).is_empty())
+        (url.is_empty() || p.url_matches(url))
+            && p.signature.0.iter().all(|sel| !dom.select(&root, sel, 1).is_empty())
+            && p.signature_labels.as_ref().is_none_or(|s| engine::Engine::new(dom, url).count_labels(&s.any) >= s.min)
     })
 }
 

@@ -65,6 +65,10 @@ pub struct Profile {
     /// CSS selectors that must all match on a patient page of this MIS.
     #[serde(default)]
     pub signature: OneOrMany,
+    /// Labels (as for a `label` source) of which at least `min` different ones must be on the
+    /// page: recognises patient pages by their words (the generic profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_labels: Option<SignatureLabels>,
     /// Where the shown patient's id is (cheap, read on every page change). Empty: the
     /// `patient.id` field of the patient section.
     #[serde(default)]
@@ -119,6 +123,18 @@ pub struct TrytonRead {
     pub limit: Option<usize>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureLabels {
+    pub any: Vec<String>,
+    #[serde(default = "one")]
+    pub min: usize,
+}
+
+fn one() -> usize {
+    1
+}
+
 /// How to read one value, an object, or a list. Which one is decided by the keys present:
 /// `rows` + `fields`: list of objects; `fields`: object; `from` + `all`: list of values;
 /// `from`: one value; `const`: a constant.
@@ -132,14 +148,35 @@ pub struct Spec {
     /// match means "not shown" (`None`). Absent: the enclosing scope.
     #[serde(default, skip_serializing_if = "OneOrMany::is_empty")]
     pub root: OneOrMany,
+    /// The section under a heading with this text (alternatives, tried before `root`): a
+    /// heading-like element (h1-h6, caption, legend, summary, role=heading, a class with
+    /// "title", "header" or "heading") whose own text is the label (a count after it is
+    /// allowed: "Записи (3)"). The section is its table or fieldset (caption, legend,
+    /// summary), else the element after the heading (after its wrapper, up to 3 levels).
+    #[serde(default, skip_serializing_if = "OneOrMany::is_empty")]
+    pub root_label: OneOrMany,
     /// If this selector matches inside the root, the section counts as not shown
     /// (e.g. a "no access" or "loading" placeholder).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub absent_if: Option<String>,
 
-    /// Row selector within the root: makes this a list of objects.
+    /// Row selector within the root: makes this a list of objects. Alternatives: the first
+    /// that gives a row with something read wins (e.g. "tr", then "li").
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rows: Option<String>,
+    pub rows: Option<OneOrMany>,
+    /// When no `rows` alternative gives anything: one row per value found next to one of
+    /// these labels in the root ("Телефон: +7 ...", several phones each with its label).
+    #[serde(default, skip_serializing_if = "OneOrMany::is_empty")]
+    pub rows_label: OneOrMany,
+    /// A list found with no rows is "read, none" only if the root's text is or contains one of
+    /// these ("Нет записей", "No appointments"); otherwise it is not read. Absent: an empty
+    /// root is "read, none" (a profile that knows its MIS's empty sections).
+    #[serde(default, skip_serializing_if = "OneOrMany::is_empty")]
+    pub none_text: OneOrMany,
+    /// An object section read only when at least one of its fields was found (a profile that
+    /// searches the whole page for labels).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub needs_a_field: bool,
     /// Rows matching this selector are skipped (placeholders like "no records").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip: Option<String>,

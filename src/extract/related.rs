@@ -117,7 +117,7 @@ pub fn apply_replies<D: Dom>(
                 // An object section (patient, service card) is the first row of the table.
                 let object = rel.section.rows.is_none();
                 let (mut value, mut cov) = if object {
-                    let spec = super::Spec { rows: Some("tbody tr".into()), ..rel.section.clone() };
+                    let spec = super::Spec { rows: Some(super::OneOrMany(vec!["tbody tr".into()])), ..rel.section.clone() };
                     engine.section(section, &spec, &dom.root())
                 } else {
                     engine.section(section, &rel.section, &dom.root())
