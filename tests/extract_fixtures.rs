@@ -199,3 +199,40 @@ fn the_browser_test_lists_every_fixture() {
         }
     }
 }
+
+/// The generic profile takes a page only by its patient words (two different labels), so a
+/// schedule with a "Пациент" column, a login form or a plain article is not a patient page.
+#[test]
+fn the_generic_profile_does_not_claim_other_pages() {
+    let builtin = builtin_profiles();
+    let pages = [
+        "<h1>Расписание на 23.11</h1><table><tr><th>Время</th><th>Пациент</th><th>Врач</th></tr><tr><td>10:00</td><td>Иванова</td><td>Петрова</td></tr></table>",
+        "<form><label for=u>Логин</label><input id=u><label for=p>Пароль</label><input id=p type=password></form>",
+        "<article><h1>Patient care at our clinic</h1><p>Patient comfort comes first. Date of birth matters for vaccines.</p></article>",
+    ];
+    for html in pages {
+        let dom = HtmlDom::parse(html);
+        assert!(pick_profile(&builtin, "http://127.0.0.1:9000/x", &dom).is_none(), "{html}");
+    }
+}
+
+/// What the generic profile could not find, it says: sections without their heading, lists
+/// without rows and without a "none" marker, and the sections it has no words for.
+#[test]
+fn the_generic_profile_says_what_it_could_not_find() {
+    let builtin = builtin_profiles();
+    let generic = builtin.iter().find(|p| p.name == "generic").unwrap();
+    let html = "<dl><dt>ФИО</dt><dd>Петров Пётр</dd><dt>Дата рождения</dt><dd>01.02.1980</dd></dl>\
+                <h2>Записи</h2><div class=list></div><h2>Визиты</h2><p>Нет визитов</p>";
+    let x = extract(&HtmlDom::parse(html), generic, "");
+    let reason = |s: Section| x.coverage.section(s).and_then(|c| c.reason.clone()).unwrap_or_default();
+    assert!(x.coverage.section(Section::Patient).unwrap().found);
+    assert_eq!(x.snapshot["visits"], serde_json::json!([]), "the page says: none");
+    assert!(x.snapshot.get("appointments").is_none(), "an empty list with no 'none' marker is not read");
+    assert!(reason(Section::Appointments).contains("nothing on the page says"), "{}", reason(Section::Appointments));
+    assert!(reason(Section::Contacts).contains("nothing on the page says"), "{}", reason(Section::Contacts));
+    assert_eq!(reason(Section::ServiceCard), "no heading found");
+    assert_eq!(reason(Section::Plans), "not in the profile");
+    let patient = x.coverage.section(Section::Patient).unwrap();
+    assert_eq!(patient.field("sex").unwrap().missing, 1);
+}

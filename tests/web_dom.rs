@@ -72,6 +72,12 @@ const CASES: &[Case] = cases![
     "gnuhealth" / "patient-3" + related,
     "gnuhealth" / "patient-4" + related,
     "gnuhealth" / "patient-1-page-only",
+    "generic" / "tables-ru",
+    "generic" / "dl-en",
+    "generic" / "grid-ru",
+    "generic" / "cards-en",
+    "generic" / "spa-ru",
+    "generic" / "iframe-card-ru",
 ];
 
 fn parse_page(html: &str) -> web_sys::Document {

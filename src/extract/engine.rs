@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::limits::*;
 use super::normalize::{self, key, DateOrder, Rejected};
-use super::profile::{url_after, url_param, Norm, Profile, Read, Source, SourceSpec, Spec};
+use super::profile::{url_after, url_param, Norm, OneOrMany, Profile, Read, Source, SourceSpec, Spec};
 use super::{Coverage, Dom, Extraction, FieldCoverage, Hit, SectionCoverage};
 use crate::model::Section;
 
@@ -169,9 +169,22 @@ impl<'a, D: Dom> Engine<'a, D> {
             fields: Vec::new(),
         };
         let heading = if spec.root_label.is_empty() { None } else { self.heading_root(doc, &spec.root_label.0) };
+        // No heading and no root: a list with `rows_label` looks for labelled values anywhere
+        // on the page (and only for those: the page's other tables are not this section).
+        let labels_anywhere = heading.is_none() && spec.root.is_empty() && !spec.rows_label.is_empty();
+        let labels_only_spec;
+        let spec = if labels_anywhere {
+            labels_only_spec = Spec { rows: Some(OneOrMany(Vec::new())), ..spec.clone() };
+            &labels_only_spec
+        } else {
+            spec
+        };
         let scope = if let Some((i, n)) = heading {
             cov.root = Some(format!("under the heading {:?}", spec.root_label.0[i]));
             n
+        } else if labels_anywhere {
+            cov.root = Some("labelled values anywhere on the page".into());
+            doc.clone()
         } else if spec.root.is_empty() && spec.root_label.is_empty() {
             doc.clone()
         } else {
@@ -675,10 +688,30 @@ impl<'a, D: Dom> Engine<'a, D> {
         out
     }
 
+    /// The element's own text, then each child's, with spaces between (bounded).
+    fn words(&self, n: &D::Node, depth: usize, out: &mut String) {
+        if depth > 16 || out.len() >= MAX_TEXT {
+            return;
+        }
+        let own = self.dom.own_text(n, MAX_TEXT);
+        if !own.is_empty() {
+            out.push(' ');
+            out.push_str(&own);
+        }
+        for c in self.dom.children(n) {
+            self.words(&c, depth + 1, out);
+        }
+    }
+
     fn read_node(&self, n: &D::Node, read: &Read) -> Option<Raw> {
         let text = |s: String| Some(Raw::Text(normalize::normalize_text(&s, MAX_TEXT)));
         match read {
             Read::Text => Some(Raw::Text(self.dom.text(n, MAX_TEXT))),
+            Read::Words => {
+                let mut out = String::new();
+                self.words(n, 0, &mut out);
+                Some(Raw::Text(normalize::normalize_text(&out, MAX_TEXT)))
+            }
             Read::OwnText => Some(Raw::Text(self.dom.own_text(n, MAX_TEXT))),
             Read::Value => self.dom.value(n).and_then(text),
             Read::Checked => self.dom.checked(n).map(Raw::Bool),

@@ -183,6 +183,8 @@ pub fn pick_profile<'a, D: Dom>(profiles: &'a [Profile], url: &str, dom: &D) -> 
 pub const BUILTIN_PROFILE_SOURCES: &[(&str, &str)] = &[
     ("demo-mis", include_str!("../../profiles/demo-mis.json")),
     ("gnuhealth", include_str!("../../profiles/gnuhealth.json")),
+    // Last: it recognises any page by its words, so every specific profile goes first.
+    ("generic", include_str!("../../profiles/generic.json")),
 ];
 
 /// The built-in profiles, parsed. A built-in profile that does not parse is a bug caught by

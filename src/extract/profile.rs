@@ -277,7 +277,8 @@ pub struct SourceSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub css: Option<String>,
     /// "auto" (default: form controls give their value, checkboxes true/false, a select its
-    /// selected option's text; other elements their text), "text", "own_text", "value",
+    /// selected option's text; other elements their text), "text", "words" (the text with a
+    /// space between elements: a table row's cells apart), "own_text", "value",
     /// "checked", "exists", "selected_text", or "attr:NAME".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read: Option<Read>,
@@ -291,6 +292,8 @@ pub struct SourceSpec {
 pub enum Read {
     Auto,
     Text,
+    /// All text with a space between elements (table cells do not run together).
+    Words,
     OwnText,
     Value,
     Checked,
@@ -305,6 +308,7 @@ impl TryFrom<String> for Read {
         Ok(match s.as_str() {
             "auto" => Read::Auto,
             "text" => Read::Text,
+            "words" => Read::Words,
             "own_text" => Read::OwnText,
             "value" => Read::Value,
             "checked" => Read::Checked,
@@ -323,6 +327,7 @@ impl From<Read> for String {
         match r {
             Read::Auto => "auto".into(),
             Read::Text => "text".into(),
+            Read::Words => "words".into(),
             Read::OwnText => "own_text".into(),
             Read::Value => "value".into(),
             Read::Checked => "checked".into(),
