@@ -21,9 +21,10 @@
   };
   let core = null;        // { check(input) -> Promise<result>, key() -> string|undefined|null }
   let settings = { config: null, clock: null };
-  let lastKey;            // the patient key the overlay was drawn for
+  let lastState = null;   // which patient, and a fingerprint of the sections read, when last checked
   let lastPanel = '';     // what is drawn, so an unchanged re-check does not redraw
   let timer = 0;
+  let probeTimer = 0;
   let running = false;
   const RELATED_TTL_MS = 30000;
   const relatedCache = new Map(); // path + body -> { at, reply }: a re-check does not re-read
@@ -64,7 +65,7 @@
     const glue = await import(url('extension/pkg/precall.js'));
     try {
       await glue.default({ module_or_path: url('extension/pkg/precall_bg.wasm') });
-      return { check: async (input) => glue.check_page(input), key: () => glue.current_patient_key() };
+      return { check: async (input) => glue.check_page(input), state: () => glue.current_state() ?? null };
     } catch (err) {
       if (!err || err.name !== 'CompileError') throw err;
     }
@@ -76,7 +77,7 @@
         if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply && reply.failed });
         return reply;
       },
-      key: null, // no cheap key here: re-check after the page settles
+      state: null, // no cheap probe here: re-check after the page settles
     };
   }
 
@@ -137,7 +138,7 @@
         result = await core.check({ ...input, related: await fetchRelated(result.related) });
       }
       if (result.status === 'related') { schedule(); return; }
-      lastKey = result.patient_key ?? null;
+      if (core.state) lastState = core.state();
       const drawn = JSON.stringify([result.status, result.panel, result.error]);
       if (drawn === lastPanel) return;
       lastPanel = drawn;
@@ -158,13 +159,20 @@
     if (!timer) timer = setTimeout(run, QUIET_MS);
   }
 
-  // SPA: re-check when the shown patient changes, not on every unrelated mutation.
+  // SPA: re-check when the shown patient or a section the profile reads changes, not on every
+  // unrelated mutation. Mutations are batched: at most one cheap probe per QUIET_MS.
   function onMutations() {
+    if (timer || probeTimer || !core) return;
+    probeTimer = setTimeout(probe, QUIET_MS);
+  }
+
+  function probe() {
+    probeTimer = 0;
     if (timer || !core) return;
-    if (!core.key) return schedule();
-    let key;
-    try { key = core.key(); } catch { return; }
-    if ((key ?? null) !== lastKey) schedule();
+    if (!core.state) return schedule();
+    let state;
+    try { state = core.state(); } catch { return; }
+    if (state !== lastState) schedule();
   }
 
   async function start() {

@@ -236,3 +236,19 @@ fn the_generic_profile_says_what_it_could_not_find() {
     let patient = x.coverage.section(Section::Patient).unwrap();
     assert_eq!(patient.field("sex").unwrap().missing, 1);
 }
+
+/// The content script's cheap probe: the fingerprint changes when a section the profile reads
+/// changes, and not when something else on the page does.
+#[test]
+fn the_fingerprint_follows_the_sections_only() {
+    let builtin = builtin_profiles();
+    let demo = builtin.iter().find(|p| p.name == "demo-mis").unwrap();
+    let html = fs::read_to_string(root().join("demo-mis/1002-already-booked/page.html")).unwrap();
+    let fp = |h: &str| precall::extract::fingerprint(&HtmlDom::parse(h), demo);
+    let base = fp(&html);
+    let churned = html.replace("</body>", "<ul id=ticker><li>курс 1</li><li>курс 2</li></ul></body>");
+    assert_eq!(fp(&churned), base, "unrelated churn");
+    let changed = html.replacen(">Записан<", ">Отменена<", 1);
+    assert_ne!(changed, html);
+    assert_ne!(fp(&changed), base, "an appointment's status changed");
+}

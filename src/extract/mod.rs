@@ -168,6 +168,25 @@ pub fn patient_key_at<D: Dom>(dom: &D, profile: &Profile, url: &str) -> Option<S
     engine::Engine::new(dom, url).patient_key(profile)
 }
 
+/// A cheap fingerprint of what the profile reads on the page: the text of each section root
+/// given by CSS (`root`). An SPA that changes a section without switching patients changes
+/// it; unrelated churn elsewhere on the page does not. Sections found by heading or label
+/// (the generic profile) and related reads are not covered (0 for them).
+pub fn fingerprint<D: Dom>(dom: &D, profile: &Profile) -> u64 {
+    let root = dom.root();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for spec in profile.sections.values() {
+        let Some(node) = spec.root.0.iter().find_map(|sel| dom.select(&root, sel, 1).into_iter().next()) else {
+            h = (h ^ 0xff).wrapping_mul(0x100_0000_01b3);
+            continue;
+        };
+        for b in dom.text(&node, 256 * 1024).bytes().chain([0u8]) {
+            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    h
+}
+
 /// The first profile whose URL patterns accept `url` and whose signature selectors all match.
 /// An empty `url` means "not known" (a saved page): only the signature decides.
 pub fn pick_profile<'a, D: Dom>(profiles: &'a [Profile], url: &str, dom: &D) -> Option<&'a Profile> {

@@ -190,6 +190,20 @@ pub fn current_patient_key() -> Option<String> {
     })
 }
 
+/// Which patient the page shows and a fingerprint of the sections the profile reads (cheap):
+/// the content script re-checks when either changes.
+#[wasm_bindgen]
+pub fn current_state() -> Option<String> {
+    let document = document().ok()?;
+    let url = page_url(&document);
+    let dom = dom::WebDom::from_document(&document)?;
+    PROFILES.with(|profiles| {
+        let profile = extract::pick_profile(profiles, &url, &dom)?;
+        let key = extract::patient_key_at(&dom, profile, &url).unwrap_or_default();
+        Some(format!("{}\u{1}{key}\u{1}{:x}", profile.name, extract::fingerprint(&dom, profile)))
+    })
+}
+
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsValue::from_str(&e.to_string()))
 }
