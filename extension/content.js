@@ -140,7 +140,12 @@
       if (result.status === 'related') { schedule(); return; }
       if (core.state) lastState = core.state();
       const drawn = JSON.stringify([result.status, result.panel, result.error]);
-      if (drawn === lastPanel) return;
+      if (drawn === lastPanel) {
+        // Nothing changed: without a cheap probe (the engine path) this is how churn shows.
+        probeDelay = Math.min(probeDelay * 2, PROBE_MAX_MS);
+        return;
+      }
+      probeDelay = QUIET_MS;
       lastPanel = drawn;
       if (result.status === 'ok') precallOverlay.show(result.panel);
       else if (result.status === 'input_error') precallOverlay.message(result.error, words());
@@ -160,10 +165,15 @@
   }
 
   // SPA: re-check when the shown patient or a section the profile reads changes, not on every
-  // unrelated mutation. Mutations are batched: at most one cheap probe per QUIET_MS.
+  // unrelated mutation. Mutations are batched into one cheap probe; while the page keeps
+  // changing with nothing relevant, the probes back off (120 ms doubling up to 1 s), so
+  // unrelated churn (tickers, clocks, chat widgets) costs little. Navigation events
+  // (hashchange, popstate, navigatesuccess) re-check at once.
+  const PROBE_MAX_MS = 1000;
+  let probeDelay = QUIET_MS;
   function onMutations() {
     if (timer || probeTimer || !core) return;
-    probeTimer = setTimeout(probe, QUIET_MS);
+    probeTimer = setTimeout(probe, probeDelay);
   }
 
   function probe() {
@@ -172,7 +182,17 @@
     if (!core.state) return schedule();
     let state;
     try { state = core.state(); } catch { return; }
-    if (state !== lastState) schedule();
+    if (state !== lastState) {
+      probeDelay = QUIET_MS;
+      schedule();
+    } else {
+      probeDelay = Math.min(probeDelay * 2, PROBE_MAX_MS);
+    }
+  }
+
+  function navigated() {
+    probeDelay = QUIET_MS;
+    schedule();
   }
 
   async function start() {
@@ -190,11 +210,11 @@
     await run();
     new MutationObserver(onMutations).observe(document.body || document.documentElement,
       { childList: true, subtree: true });
-    if (window.navigation) window.navigation.addEventListener('navigatesuccess', schedule);
-    window.addEventListener('popstate', schedule);
+    if (window.navigation) window.navigation.addEventListener('navigatesuccess', navigated);
+    window.addEventListener('popstate', navigated);
     // Hash-routed MIS (SAO: "#health/model/gnuhealth.patient/1"): a tab or record switch
     // changes the fragment, sometimes with no DOM mutation at all.
-    window.addEventListener('hashchange', schedule);
+    window.addEventListener('hashchange', navigated);
     chrome.storage.onChanged.addListener((changes, area) => {
       if (area === 'local' && changes.settings) {
         settings = changes.settings.newValue || { config: null, clock: null };
