@@ -131,7 +131,8 @@
     if (!core || running) return;
     running = true;
     try {
-      const input = { config: settings.config, now_ms: now() };
+      // settings.profiles: a clinic's own site profiles (JSON), tried before the built-in ones.
+      const input = { config: settings.config, now_ms: now(), profiles: settings.profiles || [] };
       let result = await core.check(input);
       // Related reads: at most two rounds (the page may switch patients meanwhile).
       for (let round = 0; result.status === 'related' && round < 2; round++) {
@@ -218,6 +219,7 @@
     chrome.storage.onChanged.addListener((changes, area) => {
       if (area === 'local' && changes.settings) {
         settings = changes.settings.newValue || { config: null, clock: null };
+        lastPanel = '';
         schedule();
       }
     });

@@ -207,6 +207,8 @@ fn the_generic_profile_does_not_claim_other_pages() {
     let builtin = builtin_profiles();
     let pages = [
         "<h1>Расписание на 23.11</h1><table><tr><th>Время</th><th>Пациент</th><th>Врач</th></tr><tr><td>10:00</td><td>Иванова</td><td>Петрова</td></tr></table>",
+        "<h1>Пациенты</h1><table><thead><tr><th>Карта №</th><th>ФИО</th><th>Дата рождения</th></tr></thead><tr><td>1001</td><td>Попова Анна</td><td>01.02.1990</td></tr></table>",
+        "<div role=table><div role=row><div role=columnheader>ФИО</div><div role=columnheader>Дата рождения</div></div></div>",
         "<form><label for=u>Логин</label><input id=u><label for=p>Пароль</label><input id=p type=password></form>",
         "<article><h1>Patient care at our clinic</h1><p>Patient comfort comes first. Date of birth matters for vaccines.</p></article>",
     ];

@@ -276,14 +276,16 @@ impl<'a, D: Dom> Engine<'a, D> {
         None
     }
 
-    /// How many different labels of `labels` are on the page (as label elements).
+    /// How many different labels of `labels` are on the page (as label elements). Column
+    /// headers do not count: a list of patients has them too, a patient's page has them as
+    /// labels (a `th` beside its `td`).
     pub fn count_labels(&self, labels: &[String]) -> usize {
         let candidates = self.select(&self.dom.root(), "*", MAX_LABEL_SCAN);
         let keys: Vec<String> = labels.iter().map(|l| key(l)).filter(|k| !k.is_empty()).collect();
         let mut seen = vec![false; keys.len()];
         for n in &candidates {
             let own = self.dom.own_text(n, 120);
-            if own.is_empty() {
+            if own.is_empty() || self.is_column_header(n) {
                 continue;
             }
             let k = key(&own);
@@ -399,6 +401,20 @@ impl<'a, D: Dom> Engine<'a, D> {
             }
         }
         out
+    }
+
+    /// A header cell of a header row (a `th` in a row without `td`, or role=columnheader).
+    fn is_column_header(&self, n: &D::Node) -> bool {
+        if self.dom.attr(n, "role").as_deref() == Some("columnheader") {
+            return true;
+        }
+        if self.dom.tag(n) != "th" {
+            return false;
+        }
+        match self.dom.parent(n) {
+            Some(row) => !self.dom.children(&row).iter().any(|c| self.dom.tag(c) == "td"),
+            None => true,
+        }
     }
 
     fn is_header_cell(&self, n: &D::Node) -> bool {

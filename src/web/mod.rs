@@ -29,6 +29,8 @@ struct CheckInput {
     /// Replies to the related reads this check asked for, by section. A profile with related
     /// reads gets `status: "related"` and the requests to make until each has its reply.
     related: Option<std::collections::BTreeMap<String, RelatedReply>>,
+    /// A clinic's own profiles (settings): JSON text or objects, tried before the built-in ones.
+    profiles: Option<Vec<serde_json::Value>>,
 }
 
 /// One related read as the content script made it.
@@ -61,6 +63,8 @@ struct CheckResult {
 
 thread_local! {
     static PROFILES: Vec<Profile> = extract::builtin_profiles();
+    /// The clinic's own profiles as the last check received them (the probe uses them too).
+    static CUSTOM: std::cell::RefCell<Vec<Profile>> = const { std::cell::RefCell::new(Vec::new()) };
     static ZONES: zones::IntlZones = zones::IntlZones::default();
 }
 
@@ -76,10 +80,25 @@ fn config_from(value: Option<serde_json::Value>) -> (Config, Option<String>) {
 }
 
 fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValue> {
-    let input: CheckInput = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let mut input: CheckInput = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let (config, config_problem) = config_from(input.config);
     let locale = config.locale;
-    let Some(profile) = PROFILES.with(|profiles| extract::pick_profile(profiles, url, dom).cloned()) else {
+    let mut custom_problems = Vec::new();
+    if let Some(list) = input.profiles.take() {
+        let mut parsed = Vec::new();
+        for (i, v) in list.into_iter().enumerate() {
+            let text = match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            match Profile::from_json(&text) {
+                Ok(p) => parsed.push(p),
+                Err(e) => custom_problems.push(format!("settings `profiles[{i}]`: {e}")),
+            }
+        }
+        CUSTOM.with(|c| *c.borrow_mut() = parsed);
+    }
+    let Some(profile) = pick(dom, url) else {
         return to_js(&CheckResult { status: "not_patient_page", locale, ..Default::default() });
     };
     let patient_key = extract::patient_key_at(dom, &profile, url);
@@ -137,6 +156,13 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
             items: vec![present::Item { text: problem, source: Some("config".into()) }],
         });
     }
+    if !custom_problems.is_empty() {
+        panel.groups.push(present::Group {
+            kind: present::GroupKind::NotVerified,
+            heading: panel.words.not_verified.to_string(),
+            items: custom_problems.into_iter().map(|text| present::Item { text, source: Some("profiles".into()) }).collect(),
+        });
+    }
     to_js(&CheckResult {
         status: "ok",
         verdict: Some(assessment.verdict),
@@ -151,6 +177,13 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
 /// HTML parsed into an inert document (DOMParser: no scripts run, nothing loads).
 fn parse_document(html: &str) -> Result<web_sys::Document, JsValue> {
     web_sys::DomParser::new()?.parse_from_string(html, web_sys::SupportedType::TextHtml)
+}
+
+/// The clinic's own profiles first, then the built-in ones.
+fn pick(dom: &dom::WebDom, url: &str) -> Option<Profile> {
+    CUSTOM
+        .with(|c| extract::pick_profile(&c.borrow(), url, dom).cloned())
+        .or_else(|| PROFILES.with(|profiles| extract::pick_profile(profiles, url, dom).cloned()))
 }
 
 fn document() -> Result<web_sys::Document, JsValue> {
@@ -184,10 +217,8 @@ pub fn current_patient_key() -> Option<String> {
     let document = document().ok()?;
     let url = page_url(&document);
     let dom = dom::WebDom::from_document(&document)?;
-    PROFILES.with(|profiles| {
-        let profile = extract::pick_profile(profiles, &url, &dom)?;
-        extract::patient_key_at(&dom, profile, &url)
-    })
+    let profile = pick(&dom, &url)?;
+    extract::patient_key_at(&dom, &profile, &url)
 }
 
 /// Which patient the page shows and a fingerprint of the sections the profile reads (cheap):
@@ -197,11 +228,9 @@ pub fn current_state() -> Option<String> {
     let document = document().ok()?;
     let url = page_url(&document);
     let dom = dom::WebDom::from_document(&document)?;
-    PROFILES.with(|profiles| {
-        let profile = extract::pick_profile(profiles, &url, &dom)?;
-        let key = extract::patient_key_at(&dom, profile, &url).unwrap_or_default();
-        Some(format!("{}\u{1}{key}\u{1}{:x}", profile.name, extract::fingerprint(&dom, profile)))
-    })
+    let profile = pick(&dom, &url)?;
+    let key = extract::patient_key_at(&dom, &profile, &url).unwrap_or_default();
+    Some(format!("{}\u{1}{key}\u{1}{:x}", profile.name, extract::fingerprint(&dom, &profile)))
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {

@@ -27,6 +27,10 @@ before(async () => {
         body = '<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Расписание</title></head><body>'
           + '<h1>Расписание на 23.11.2026</h1><p>Выберите пациента слева; карта открывается справа.</p>'
           + '<iframe src="/cases/iframe-card-ru" style="width:900px;height:500px"></iframe></body></html>';
+      } else if (url.pathname === '/client/9') {
+        body = '<!doctype html><html lang="ru"><head><meta charset="utf-8"></head><body>'
+          + '<div class="client" data-client="9"><b class="nm">Рыбакова Инна</b><span class="tel">+7 900 111-22-33</span></div>'
+          + '<div class="visits-none">Записей нет</div></body></html>';
       } else if (url.pathname === '/spa') body = readFileSync(path.join(ROOT, 'tests/e2e/pages/generic-spa.html'));
     } catch { body = null; }
     if (!body) { res.writeHead(404).end(); return; }
@@ -76,6 +80,34 @@ describe('generic profile on MIS pages it has never seen', () => {
     assert.equal(await page.frames()[1].evaluate(() => document.querySelectorAll('precall-overlay').length), 1);
     assert.equal(await page.evaluate(() => document.querySelectorAll('precall-overlay').length), 0);
     await page.close();
+  });
+});
+
+describe("a clinic's own profile (settings.profiles)", () => {
+  test('is tried before the built-in ones; a broken one is reported, not fatal', async () => {
+    const own = {
+      name: 'clinic-crm',
+      urls: ['/client/*'],
+      signature: ['.client[data-client]'],
+      patient_key: [{ css: '.client', read: 'attr:data-client' }],
+      sections: {
+        patient: { root: '.client', fields: { id: { from: [{ read: 'attr:data-client' }] }, full_name: { from: ['.nm'] } } },
+        contacts: { root: '.client', rows: '.tel', fields: { value: { from: [{ read: 'text' }], norm: 'phone', required: true }, kind: { const: 'phone' } } },
+      },
+    };
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(`${base}/client/9`);
+      await page.waitForTimeout(500);
+      assert.equal((await readOverlays(page)).length, 0, 'no built-in profile knows this page');
+      await setSettings(browser.worker, { config: null, clock: TEST_CLOCK, profiles: [JSON.stringify(own), '{"name": "broken"']});
+      const { overlay } = await waitForOverlay(page, (o) => o.verdict && o.who === 'Рыбакова Инна');
+      assert.match(unreadOf(overlay), /Записи/, 'its profile reads no appointments');
+      assert.match(overlay.text, /profiles\[1\]/, 'the broken profile is named under "not verified"');
+    } finally {
+      await setSettings(browser.worker, { config: null, clock: TEST_CLOCK });
+      await page.close();
+    }
   });
 });
 
