@@ -149,19 +149,21 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     };
     let mut panel = present::panel(&assessment, &request.snapshot, locale);
     panel.script = Some(crate::script::build(&assessment, &request.snapshot, &request.config, None));
-    if let Some(problem) = config_problem {
-        panel.groups.push(present::Group {
-            kind: present::GroupKind::NotVerified,
-            heading: panel.words.not_verified.to_string(),
-            items: vec![present::Item { text: problem, source: Some("config".into()) }],
-        });
-    }
-    if !custom_problems.is_empty() {
-        panel.groups.push(present::Group {
-            kind: present::GroupKind::NotVerified,
-            heading: panel.words.not_verified.to_string(),
-            items: custom_problems.into_iter().map(|text| present::Item { text, source: Some("profiles".into()) }).collect(),
-        });
+    // Settings the core could not take are listed under "Not verified" (one group).
+    let problems: Vec<present::Item> = config_problem
+        .map(|text| present::Item { text, source: Some("config".into()) })
+        .into_iter()
+        .chain(custom_problems.into_iter().map(|text| present::Item { text, source: Some("profiles".into()) }))
+        .collect();
+    if !problems.is_empty() {
+        match panel.groups.iter_mut().find(|g| g.kind == present::GroupKind::NotVerified) {
+            Some(g) => g.items.extend(problems),
+            None => panel.groups.push(present::Group {
+                kind: present::GroupKind::NotVerified,
+                heading: panel.words.not_verified.to_string(),
+                items: problems,
+            }),
+        }
     }
     to_js(&CheckResult {
         status: "ok",

@@ -102,7 +102,7 @@ describe("a clinic's own profile (settings.profiles)", () => {
       assert.equal((await readOverlays(page)).length, 0, 'no built-in profile knows this page');
       await setSettings(browser.worker, { config: null, clock: TEST_CLOCK, profiles: [JSON.stringify(own), '{"name": "broken"']});
       const { overlay } = await waitForOverlay(page, (o) => o.verdict && o.who === 'Рыбакова Инна');
-      assert.match(unreadOf(overlay), /Записи/, 'its profile reads no appointments');
+      assert.match(unreadOf(overlay), /Записи/, `its profile reads no appointments: ${JSON.stringify(overlay.groups.not_verified)}`);
       assert.match(overlay.text, /profiles\[1\]/, 'the broken profile is named under "not verified"');
     } finally {
       await setSettings(browser.worker, { config: null, clock: TEST_CLOCK });
