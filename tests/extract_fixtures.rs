@@ -216,6 +216,10 @@ fn the_generic_profile_does_not_claim_other_pages() {
         let dom = HtmlDom::parse(html);
         assert!(pick_profile(&builtin, "http://127.0.0.1:9000/x", &dom).is_none(), "{html}");
     }
+    // SAO's person form has patient-like labels; on Tryton's views only the gnuhealth profile applies.
+    let party = HtmlDom::parse("<label for=a>Patient</label><input id=a type=checkbox><label for=b>DoB:</label><input id=b value=01/02/1990><label for=c>Full name</label><input id=c>");
+    assert_eq!(pick_profile(&builtin, "http://127.0.0.1:9000/x", &party).map(|p| p.name.as_str()), Some("generic"));
+    assert!(pick_profile(&builtin, "http://127.0.0.1:8000/#health/model/party.party/4", &party).is_none());
 }
 
 /// What the generic profile could not find, it says: sections without their heading, lists

@@ -314,7 +314,7 @@ impl<'a, D: Dom> Engine<'a, D> {
             if k.is_empty() {
                 continue;
             }
-            if keys.iter().any(|lk| k == *lk) {
+            if keys.contains(&k) {
                 match self.value_for_label(&n) {
                     Some(Ok(v)) => rows.push(v),
                     Some(Err(_)) => rows.extend(self.dom.parent(&n)),

@@ -62,6 +62,9 @@ pub struct Profile {
     /// any run of characters. Empty: any URL.
     #[serde(default)]
     pub urls: Vec<String>,
+    /// URL globs where this profile never applies (even when `urls` accept the URL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_urls: Vec<String>,
     /// CSS selectors that must all match on a patient page of this MIS.
     #[serde(default)]
     pub signature: OneOrMany,
@@ -426,7 +429,8 @@ impl Profile {
 
     /// Whether this profile's URL patterns accept `url` (no patterns: any URL).
     pub fn url_matches(&self, url: &str) -> bool {
-        self.urls.is_empty() || self.urls.iter().any(|p| url_matches(p, url))
+        (self.urls.is_empty() || self.urls.iter().any(|p| url_matches(p, url)))
+            && !self.not_urls.iter().any(|p| url_matches(p, url))
     }
 }
 
