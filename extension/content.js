@@ -19,15 +19,22 @@
           fail: 'Check failed - please report. The MIS page works as usual.',
           brand: 'Pre-call check', collapse: 'Collapse', move_corner: 'Move' },
   };
-  let core = null;        // { check(input) -> Promise<result>, key() -> string|undefined|null }
+  let core = null;        // { check(input) -> Promise<result>, key() -> Promise<key>, state: () -> string|null }
   let settings = { config: null, clock: null };
+  let lastKey;            // the patient key the overlay was drawn for
   let lastState = null;   // which patient, and a fingerprint of the sections read, when last checked
   let lastPanel = '';     // what is drawn, so an unchanged re-check does not redraw
+  let lastResult = null;  // the last check of a patient page (dial words, buttons, purpose)
   let timer = 0;
   let probeTimer = 0;
   let running = false;
+  let again = false;      // a re-check was asked for while one ran
+  let dialling = false;   // a dial dialog is open or being prepared
+  const NOT_PATIENT = Symbol('not a patient page');
   const RELATED_TTL_MS = 30000;
   const relatedCache = new Map(); // path + body -> { at, reply }: a re-check does not re-read
+  const PROBE_MAX_MS = 1000;
+  let probeDelay = QUIET_MS;      // grows while the page churns with nothing relevant
 
   const words = () => FALLBACK[settings.config && settings.config.locale === 'en' ? 'en' : 'ru'];
 
@@ -57,7 +64,7 @@
         c.setAttribute('value', el.value);
       }
     });
-    clone.querySelectorAll('script, noscript, precall-overlay, precall-fallback').forEach((n) => n.remove());
+    clone.querySelectorAll('script, noscript, precall-overlay, precall-dialog, precall-fallback').forEach((n) => n.remove());
     return `<!doctype html>${clone.outerHTML}`;
   }
 
@@ -65,19 +72,60 @@
     const glue = await import(url('extension/pkg/precall.js'));
     try {
       await glue.default({ module_or_path: url('extension/pkg/precall_bg.wasm') });
-      return { check: async (input) => glue.check_page(input), state: () => glue.current_state() ?? null };
+      return {
+        check: async (input) => glue.check_page(input),
+        key: async () => glue.current_patient_key(),
+        state: () => glue.current_state() ?? null,
+      };
     } catch (err) {
       if (!err || err.name !== 'CompileError') throw err;
     }
     // The page's CSP forbids WebAssembly here: the engine page reads a copy instead.
+    const engine = async (input) => {
+      const reply = await chrome.runtime.sendMessage(
+        { type: 'precall:check-html', html: pageCopy(), url: location.href, input });
+      if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply && reply.failed });
+      return reply;
+    };
     return {
-      check: async (input) => {
-        const reply = await chrome.runtime.sendMessage(
-          { type: 'precall:check-html', html: pageCopy(), url: location.href, input });
-        if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply && reply.failed });
-        return reply;
+      check: engine,
+      // The profile and the patient, without reading the card (NOT_PATIENT: no profile matched).
+      key: async () => {
+        const reply = await engine({ key_only: true });
+        return reply.status === 'not_patient_page' ? NOT_PATIENT : reply.patient_key;
       },
       state: null, // no cheap probe here: re-check after the page settles
+    };
+  }
+
+  // ---- The extension's own call log (kept by the service worker, keyed by origin + patient) ----
+
+  /** This patient's stored record, or null (the check then counts the MIS log alone). */
+  async function readLog(key) {
+    if (!key) return null;
+    try {
+      const reply = await chrome.runtime.sendMessage({ type: 'precall:log-read', patient: key });
+      return reply && !reply.failed ? reply.value : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Writes a dial or its outcome; resolves to { ok } or { failed: 'quota' | 'invalid' | 'storage', message }. */
+  async function writeLog(key, recording) {
+    try {
+      const reply = await chrome.runtime.sendMessage({ type: 'precall:log-record', patient: key, recording, config: settings.config });
+      return reply || { failed: 'storage' };
+    } catch {
+      return { failed: 'storage' };
+    }
+  }
+
+  function input(extra) {
+    // settings.profiles: a clinic's own site profiles (JSON), tried before the built-in ones.
+    return {
+      config: settings.config, now_ms: now(), phone_text: settings.dial && settings.dial.phone_text,
+      profiles: settings.profiles || [], ...extra,
     };
   }
 
@@ -126,20 +174,30 @@
     return replies;
   }
 
+  /** A check, with the profile's related reads when it asks for them (at most two rounds: the page may switch patients meanwhile). */
+  async function checkWith(extra) {
+    let result = await core.check(input(extra));
+    for (let round = 0; result.status === 'related' && round < 2; round++) {
+      result = await core.check(input({ ...extra, related: await fetchRelated(result.related) }));
+    }
+    return result;
+  }
+
   async function run() {
     timer = 0;
-    if (!core || running) return;
+    if (!core) return;
+    if (running) { again = true; return; }
     running = true;
     try {
-      // settings.profiles: a clinic's own site profiles (JSON), tried before the built-in ones.
-      const input = { config: settings.config, now_ms: now(), profiles: settings.profiles || [] };
-      let result = await core.check(input);
-      // Related reads: at most two rounds (the page may switch patients meanwhile).
-      for (let round = 0; result.status === 'related' && round < 2; round++) {
-        result = await core.check({ ...input, related: await fetchRelated(result.related) });
-      }
+      const key = await core.key();
+      const result = key === NOT_PATIENT
+        ? { status: 'not_patient_page' }
+        : await checkWith({ call_log: await readLog(key) });
       if (result.status === 'related') { schedule(); return; }
       if (core.state) lastState = core.state();
+      lastKey = result.patient_key;
+      lastResult = result.status === 'ok' ? result : null;
+      guard(result);
       const drawn = JSON.stringify([result.status, result.panel, result.error]);
       if (drawn === lastPanel) {
         // Nothing changed: without a cheap probe (the engine path) this is how churn shows.
@@ -148,7 +206,7 @@
       }
       probeDelay = QUIET_MS;
       lastPanel = drawn;
-      if (result.status === 'ok') precallOverlay.show(result.panel);
+      if (result.status === 'ok') precallOverlay.show(result.panel, panelHooks(result));
       else if (result.status === 'input_error') precallOverlay.message(result.error, words());
       else precallOverlay.hide();
     } catch (err) {
@@ -158,7 +216,136 @@
       precallOverlay.message(err && err.stage === 'load' ? words().load : words().fail, words());
     } finally {
       running = false;
+      if (again) { again = false; schedule(); }
     }
+  }
+
+  // ---- The dial guard ----
+
+  function guard(result) {
+    if (result.status !== 'ok' || !result.dial) {
+      precallGuard.disable();
+      return;
+    }
+    precallGuard.enable(onDial, result.dial.buttons);
+    if (result.dial.phones && result.dial.phones.length) linkify(result.dial.phones, result.dial.within || []);
+  }
+
+  function panelHooks(result) {
+    return {
+      outcomeLabel: result.dial && result.dial.words.record_outcome,
+      onOutcome: () => outcomeFromPanel(),
+      onLink: (href, channel) => {
+        if (!precallGuard.enabled || !channel) return false;
+        onDial({ kind: 'link', element: null, channel, number: precallGuard.numberOf(href), href });
+        return true;
+      },
+    };
+  }
+
+  const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const SKIP = 'a, button, script, style, textarea, input, select, option, [contenteditable], precall-overlay, precall-dialog';
+
+  /** Wraps plain-text phone numbers (found by the core) in guarded tel: links. */
+  function linkify(phones, within) {
+    const patterns = phones.map((p) => ({ re: new RegExp(escapeRe(p.text).replace(/ /g, '[\\s\\u00a0]+')), e164: p.e164 }));
+    for (const selector of within) {
+      let scopes = [];
+      try { scopes = document.querySelectorAll(selector); } catch { continue; }
+      for (const scope of scopes) {
+        const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+        const nodes = [];
+        for (let n = walker.nextNode(); n && nodes.length < 5000; n = walker.nextNode()) {
+          if (n.parentElement && !n.parentElement.closest(SKIP)) nodes.push(n);
+        }
+        for (let node of nodes) {
+          for (const { re, e164 } of patterns) {
+            const m = re.exec(node.data);
+            if (!m || !/^\+\d{8,15}$/.test(e164)) continue;
+            const hit = node.splitText(m.index);
+            const rest = hit.splitText(m[0].length);
+            const a = document.createElement('a');
+            a.href = `tel:${e164}`;
+            a.className = 'precall-phone';
+            a.textContent = hit.data;
+            hit.replaceWith(a);
+            node = rest;
+          }
+        }
+      }
+    }
+  }
+
+  function zone() {
+    return (settings.config && settings.config.timezone) || 'Europe/Moscow';
+  }
+
+  /** The outcome form for a contact: `recording` is what is saved (the dial, its override). */
+  function outcome(key, w, recording, title, firstSave) {
+    const form = precallDialog.outcome({
+      words: w,
+      title,
+      channels: recording.fromPanel ? w.channels : null,
+      defaults: { channel: recording.channel, purpose: recording.purpose, callbackDefault: precallDialog.localInput(now() + 86400000, zone()) },
+      onOptions: () => chrome.runtime.sendMessage({ type: 'precall:open-options' }).catch(() => {}),
+      onSave: async (data) => {
+        const reply = await writeLog(key, {
+          id: recording.id, at_ms: recording.at_ms, channel: data.channel || recording.channel,
+          purpose: data.purpose, outcome: data.outcome, callback_at: data.callback_at, note: data.note,
+          override: recording.override,
+        });
+        if (reply.ok) { lastPanel = ''; schedule(); }
+        return reply;
+      },
+    });
+    if (firstSave) {
+      firstSave.then((reply) => {
+        if (reply && !reply.ok && precallDialog.open) {
+          form.problem(reply.failed === 'quota' ? w.storage_full : (reply.message || w.save_failed), reply.failed === 'quota');
+        }
+      });
+    }
+  }
+
+  function outcomeFromPanel() {
+    if (!lastResult || !lastKey) return;
+    const w = lastResult.dial.words;
+    outcome(lastKey, w, { id: crypto.randomUUID(), at_ms: now(), channel: 'call', purpose: lastResult.purpose, fromPanel: true }, null, null);
+  }
+
+  /** A guarded click: judge this contact now, then dial (or not) as the administrator decides. */
+  async function onDial(target) {
+    if (dialling || !lastResult) return;
+    dialling = true;
+    const w = lastResult.dial.words;
+    const key = lastKey;
+    let result = null;
+    try {
+      precallDialog.checking(w, null);
+      result = await checkWith({ call_log: await readLog(key), intended: { channel: target.channel, number: target.number } });
+    } catch (err) {
+      console.warn('precall: dial check failed', err && err.name);
+    }
+    dialling = false;
+    if (!precallDialog.open) return; // cancelled while checking
+    const go = (override) => {
+      const head = result && result.dial && result.dial.head;
+      const recording = {
+        id: crypto.randomUUID(),
+        at_ms: now(),
+        channel: target.channel,
+        purpose: result ? result.purpose : null,
+        override: override ? { reason: override.reason, verdict: result.verdict, rules: head ? head.block_rules : [] } : undefined,
+      };
+      precallGuard.dial(target); // first: never slow a permitted call
+      const firstSave = writeLog(key, recording);
+      outcome(key, w, recording, head ? head.title : null, firstSave);
+    };
+    if (!result || result.status !== 'ok' || !result.dial || !result.dial.head) {
+      precallDialog.failed(w, null, go);
+      return;
+    }
+    precallDialog.dial({ words: result.dial.words, head: result.dial.head, panel: result.panel, verdict: result.verdict, onDial: go });
   }
 
   function schedule() {
@@ -170,10 +357,12 @@
   // changing with nothing relevant, the probes back off (120 ms doubling up to 1 s), so
   // unrelated churn (tickers, clocks, chat widgets) costs little. Navigation events
   // (hashchange, popstate, navigatesuccess) re-check at once.
-  const PROBE_MAX_MS = 1000;
-  let probeDelay = QUIET_MS;
-  function onMutations() {
+  function onMutations(records) {
     if (timer || probeTimer || !core) return;
+    // Our own links around phone numbers are not a change of the page.
+    const added = records.flatMap((r) => [...r.addedNodes]);
+    const ours = (n) => n.nodeType === 1 && n.classList.contains('precall-phone');
+    if (added.some(ours) && added.every((n) => n.nodeType === 3 || ours(n))) return;
     probeTimer = setTimeout(probe, probeDelay);
   }
 
@@ -217,11 +406,19 @@
     // changes the fragment, sometimes with no DOM mutation at all.
     window.addEventListener('hashchange', navigated);
     chrome.storage.onChanged.addListener((changes, area) => {
-      if (area === 'local' && changes.settings) {
+      if (area !== 'local') return;
+      if (changes.settings) {
         settings = changes.settings.newValue || { config: null, clock: null };
         lastPanel = '';
         schedule();
+      } else if (lastKey && Object.keys(changes).includes(`calllog:${JSON.stringify([location.origin, lastKey])}`)) {
+        schedule(); // this patient's log changed (another tab, an import)
       }
+    });
+    // The keyboard shortcut (chrome `commands`, relayed by the service worker).
+    chrome.runtime.onMessage.addListener((message, sender) => {
+      if (sender.id !== chrome.runtime.id || !message || message.type !== 'precall:open-panel') return;
+      if (!precallOverlay.open()) schedule();
     });
   }
 

@@ -84,6 +84,10 @@ pub struct Profile {
     /// reading (or "not read") stays, with the reason in the coverage.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub related: BTreeMap<String, Related>,
+    /// The dial guard on this MIS: its click-to-call buttons, and whether phone numbers shown
+    /// as plain text become guarded links (off by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dial: Option<crate::dial::DialSpec>,
 }
 
 /// A read of another view's data (see [`Profile::related`]). Only one kind exists: Tryton's

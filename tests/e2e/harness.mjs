@@ -2,7 +2,7 @@
 // Chromium with the unpacked extension, and read the overlay out of its closed shadow root
 // (a CDP DOM snapshot with pierce: true sees it; page scripts cannot).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,11 +53,24 @@ export async function startDemoMis({ today = TEST_TODAY, port, csp = true } = {}
 }
 
 /** Launches Chromium with the unpacked extension in a fresh profile. */
-export async function launchBrowser({ extensionDir = ROOT, headless = true, userDataDir } = {}) {
+export async function launchBrowser({ extensionDir = ROOT, headless = true, userDataDir, dialOrigins = [] } = {}) {
   const dir = userDataDir || mkdtempSync(path.join(tmpdir(), 'precall-profile-'));
+  // Dial links (tel:, sms:, ...) from these origins go straight to the OS handler, which here is
+  // a no-op xdg-open: otherwise Chromium asks "Open xdg-open?" in a prompt that takes the tab's
+  // input. Tests see the navigation itself through CDP (watchNavigations).
+  const prefs = path.join(dir, 'Default', 'Preferences');
+  if (dialOrigins.length && !existsSync(prefs)) {
+    mkdirSync(path.dirname(prefs), { recursive: true });
+    const schemes = Object.fromEntries(['tel', 'callto', 'sip', 'sms', 'whatsapp', 'tg', 'viber'].map((s) => [s, true]));
+    const pairs = Object.fromEntries(dialOrigins.map((o) => [o, schemes]));
+    writeFileSync(prefs, JSON.stringify({ protocol_handler: { allowed_origin_protocol_pairs: pairs } }));
+  }
+  const bin = mkdtempSync(path.join(tmpdir(), 'precall-bin-'));
+  writeFileSync(path.join(bin, 'xdg-open'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless,
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
     viewport: { width: 1280, height: 900 },
     args: [
       '--no-sandbox',
@@ -81,6 +94,7 @@ export async function launchBrowser({ extensionDir = ROOT, headless = true, user
     async close() {
       await context.close();
       if (!userDataDir) rmSync(dir, { recursive: true, force: true });
+      rmSync(bin, { recursive: true, force: true });
     },
   };
 }
@@ -139,6 +153,8 @@ function parseOverlay(host) {
     text: shadow ? textOf(shadow) : '',
     elementNames: [],
     links: [],
+    script: [],
+    drafts: [],
   };
   if (!shadow) return result;
   for (const n of walk(shadow)) {
@@ -150,6 +166,9 @@ function parseOverlay(host) {
     if (attr(n, 'data-testid') === 'preferences') result.preferences = textOf(n);
     if (attr(n, 'data-testid') === 'who') result.who = textOf(n);
     if (attr(n, 'class') === 'reading') result.reading = textOf(n);
+    if (attr(n, 'data-part')) result.script.push({ part: attr(n, 'data-part'), text: textOf(n) });
+    if (attr(n, 'data-channel')) result.drafts.push({ channel: attr(n, 'data-channel'), text: textOf(n) });
+    if (attr(n, 'data-testid') === 'copy-script') result.copyScript = n.backendNodeId;
     if (attr(n, 'class') === 'uncertain') result.uncertain = true;
     if (attr(n, 'data-testid') === 'message') result.message = textOf(n);
     if (attr(n, 'class') === 'subtitle') result.subtitle = textOf(n);
@@ -161,6 +180,20 @@ function parseOverlay(host) {
     }
   }
   return result;
+}
+
+/** Clicks an element inside the overlay's closed shadow root (by its CDP backend node id). */
+export async function clickInOverlay(page, backendNodeId) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    await cdp.send('DOM.scrollIntoViewIfNeeded', { backendNodeId });
+    const { model } = await cdp.send('DOM.getBoxModel', { backendNodeId });
+    const [x1, y1, , , x3, y3] = model.content;
+    await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2);
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /** Polls until exactly one overlay satisfies `accept` (default: any panel with a verdict). */
@@ -189,3 +222,87 @@ export async function demoPatients(today = TEST_TODAY) {
   const load = data.loadPatients || (data.default && data.default.loadPatients);
   return load(today ? { today } : {});
 }
+
+// ---- The dial guard (issue 6) ----
+
+/** The dial dialog (or outcome form) in its closed shadow root, read through CDP; null if none. */
+export async function readDialog(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const host = [...walk(root)].find((n) => n.nodeName === 'PRECALL-DIALOG');
+    if (!host) return null;
+    const shadow = (host.shadowRoots || [])[0];
+    const out = { shadowMode: shadow && shadow.shadowRootType, text: shadow ? textOf(shadow) : '', groups: {}, testids: {} };
+    for (const n of walk(shadow || host)) {
+      if (n.nodeType !== 1) continue;
+      if (attr(n, 'role') === 'dialog') {
+        out.state = attr(n, 'data-state');
+        out.blocked = attr(n, 'data-blocked') === 'true';
+        out.verdict = attr(n, 'data-verdict');
+        out.saved = attr(n, 'data-saved') === 'true';
+      }
+      const id = attr(n, 'data-testid');
+      if (id) out.testids[id] = { text: textOf(n), disabled: attr(n, 'disabled') !== undefined, pressed: attr(n, 'aria-pressed') };
+      const group = attr(n, 'data-group');
+      if (group && group !== 'script') {
+        out.groups[group] = (n.children || []).filter((c) => c.nodeName === 'UL')
+          .flatMap((ul) => (ul.children || []).map((li) => ({ text: textOf(li), source: attr(li, 'data-source') })));
+      }
+    }
+    out.title = out.testids['dial-title'] && out.testids['dial-title'].text;
+    return out;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Waits for the dialog to satisfy `accept`. */
+export async function waitForDialog(page, accept = (d) => d && d.state && d.state !== 'checking', { timeout = 10000 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last = null;
+  for (;;) {
+    last = await readDialog(page);
+    if (accept(last)) return last;
+    if (Date.now() > deadline) throw new Error(`no matching dialog within ${timeout} ms; saw ${JSON.stringify(last).slice(0, 1500)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A real (trusted) mouse click on an element with this data-testid inside our closed shadow roots. */
+export async function clickTestId(page, testid, host = 'PRECALL-DIALOG') {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const h = [...walk(root)].find((n) => n.nodeName === host);
+    const node = h && [...walk(h)].find((n) => n.nodeType === 1 && attr(n, 'data-testid') === testid);
+    if (!node) throw new Error(`no element [data-testid=${testid}] in ${host}`);
+    await cdp.send('DOM.scrollIntoViewIfNeeded', { backendNodeId: node.backendNodeId });
+    const { model } = await cdp.send('DOM.getBoxModel', { backendNodeId: node.backendNodeId });
+    const [x1, y1, , , x3, y3] = model.content;
+    await page.mouse.move((x1 + x3) / 2, (y1 + y3) / 2);
+    await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2, { delay: 20 });
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Records every navigation the page asks for (tel:, sms:, https:...), even the ones the browser hands to the OS. */
+export async function watchNavigations(page) {
+  const urls = [];
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Page.enable');
+  cdp.on('Page.frameRequestedNavigation', (e) => urls.push(e.url));
+  return urls;
+}
+
+/** The extension's stored call-log records: { key: record }. */
+export async function storedLog(worker) {
+  return worker.evaluate(async () => {
+    const all = await chrome.storage.local.get(null);
+    return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('calllog:')));
+  });
+}
+
+/** The storage key of a patient's record (as the service worker writes it). */
+export const logKey = (origin, patient) => `calllog:${JSON.stringify([origin, patient])}`;

@@ -145,7 +145,7 @@ fn check(o: &Options) -> Result<(), Fail> {
         None => None,
     };
     let request =
-        Request { snapshot, config: config(o)?, now: now(o)?, purpose: purpose(o)?, own_log, problems: vec![] };
+        Request { snapshot, config: config(o)?, now: now(o)?, purpose: purpose(o)?, own_log, ..Default::default() };
     let assessment = assess(&request, &TzDatabase)?;
     let templates = o.templates.as_deref().map(read).transpose()?;
     let script = precall::script::build_with_json(&assessment, &request.snapshot, &request.config, templates.as_deref());
@@ -168,7 +168,7 @@ fn audit(o: &Options) -> Result<(), Fail> {
     let mut verdicts: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut rules: BTreeMap<String, usize> = BTreeMap::new();
     let (mut total, mut errors) = (0usize, 0usize);
-    let mut request = Request { snapshot: Snapshot::default(), config, now, purpose, own_log: None, problems: vec![] };
+    let mut request = Request { config, now, purpose, ..Default::default() };
     for (index, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line?;
         if line.trim().is_empty() {
