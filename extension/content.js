@@ -19,16 +19,22 @@
           fail: 'Check failed - please report. The MIS page works as usual.',
           brand: 'Pre-call check', collapse: 'Collapse', move_corner: 'Move' },
   };
-  let core = null;        // { check(input) -> Promise<result>, key() -> Promise<key>, probe: () -> key|null }
+  let core = null;        // { check(input) -> Promise<result>, key() -> Promise<key>, state: () -> string|null }
   let settings = { config: null, clock: null };
   let lastKey;            // the patient key the overlay was drawn for
+  let lastState = null;   // which patient, and a fingerprint of the sections read, when last checked
   let lastPanel = '';     // what is drawn, so an unchanged re-check does not redraw
   let lastResult = null;  // the last check of a patient page (dial words, buttons, purpose)
   let timer = 0;
+  let probeTimer = 0;
   let running = false;
   let again = false;      // a re-check was asked for while one ran
   let dialling = false;   // a dial dialog is open or being prepared
   const NOT_PATIENT = Symbol('not a patient page');
+  const RELATED_TTL_MS = 30000;
+  const relatedCache = new Map(); // path + body -> { at, reply }: a re-check does not re-read
+  const PROBE_MAX_MS = 1000;
+  let probeDelay = QUIET_MS;      // grows while the page churns with nothing relevant
 
   const words = () => FALLBACK[settings.config && settings.config.locale === 'en' ? 'en' : 'ru'];
 
@@ -66,8 +72,11 @@
     const glue = await import(url('extension/pkg/precall.js'));
     try {
       await glue.default({ module_or_path: url('extension/pkg/precall_bg.wasm') });
-      const probe = () => glue.current_patient_key();
-      return { check: async (input) => glue.check_page(input), key: async () => probe(), probe };
+      return {
+        check: async (input) => glue.check_page(input),
+        key: async () => glue.current_patient_key(),
+        state: () => glue.current_state() ?? null,
+      };
     } catch (err) {
       if (!err || err.name !== 'CompileError') throw err;
     }
@@ -85,7 +94,7 @@
         const reply = await engine({ key_only: true });
         return reply.status === 'not_patient_page' ? NOT_PATIENT : reply.patient_key;
       },
-      probe: null, // no cheap key here: re-check after the page settles
+      state: null, // no cheap probe here: re-check after the page settles
     };
   }
 
@@ -113,7 +122,65 @@
   }
 
   function input(extra) {
-    return { config: settings.config, now_ms: now(), phone_text: settings.dial && settings.dial.phone_text, ...extra };
+    // settings.profiles: a clinic's own site profiles (JSON), tried before the built-in ones.
+    return {
+      config: settings.config, now_ms: now(), phone_text: settings.dial && settings.dial.phone_text,
+      profiles: settings.profiles || [], ...extra,
+    };
+  }
+
+  // The MIS's own session for a related read (only SAO's is known: the header SAO itself sends).
+  function authorization(auth) {
+    if (!auth) return null;
+    if (auth.kind === 'tryton_session') {
+      const s = JSON.parse(localStorage.getItem(`sao_session_${auth.database}`) || 'null');
+      if (!s || !s.session) throw new Error('no MIS session');
+      return `Session ${btoa(unescape(encodeURIComponent(`${s.login}:${s.user_id}:${s.session}`)))}`;
+    }
+    throw new Error('unknown session kind');
+  }
+
+  // Related reads the profile declares (the core says what): same origin only, the user's own
+  // session, read-only by construction (the core builds only search_read calls). The replies
+  // go to the core only; nothing is kept beyond a short cache in this page's memory.
+  async function fetchRelated(requests) {
+    const replies = {};
+    for (const [id, hit] of relatedCache) if (Date.now() - hit.at >= RELATED_TTL_MS) relatedCache.delete(id);
+    await Promise.all(requests.map(async (r) => {
+      const id = r.path + r.body;
+      const hit = relatedCache.get(id);
+      if (hit && Date.now() - hit.at < RELATED_TTL_MS) {
+        replies[r.section] = { body: r.body, reply: hit.reply };
+        return;
+      }
+      let reply;
+      try {
+        const target = new URL(r.path, location.origin);
+        if (!r.path.startsWith('/') || target.origin !== location.origin) throw new Error('not the page origin');
+        const headers = { 'Content-Type': 'application/json' };
+        const auth = authorization(r.auth);
+        if (auth) headers.Authorization = auth;
+        const res = await fetch(target, {
+          method: 'POST', headers, body: r.body, credentials: 'same-origin', cache: 'no-store', redirect: 'error',
+        });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        reply = await res.json();
+        relatedCache.set(id, { at: Date.now(), reply });
+      } catch (err) {
+        reply = { failed: (err && err.message) || 'error' };
+      }
+      replies[r.section] = { body: r.body, reply };
+    }));
+    return replies;
+  }
+
+  /** A check, with the profile's related reads when it asks for them (at most two rounds: the page may switch patients meanwhile). */
+  async function checkWith(extra) {
+    let result = await core.check(input(extra));
+    for (let round = 0; result.status === 'related' && round < 2; round++) {
+      result = await core.check(input({ ...extra, related: await fetchRelated(result.related) }));
+    }
+    return result;
   }
 
   async function run() {
@@ -125,12 +192,19 @@
       const key = await core.key();
       const result = key === NOT_PATIENT
         ? { status: 'not_patient_page' }
-        : await core.check(input({ call_log: await readLog(key) }));
+        : await checkWith({ call_log: await readLog(key) });
+      if (result.status === 'related') { schedule(); return; }
+      if (core.state) lastState = core.state();
       lastKey = result.patient_key;
       lastResult = result.status === 'ok' ? result : null;
       guard(result);
       const drawn = JSON.stringify([result.status, result.panel, result.error]);
-      if (drawn === lastPanel) return;
+      if (drawn === lastPanel) {
+        // Nothing changed: without a cheap probe (the engine path) this is how churn shows.
+        probeDelay = Math.min(probeDelay * 2, PROBE_MAX_MS);
+        return;
+      }
+      probeDelay = QUIET_MS;
       lastPanel = drawn;
       if (result.status === 'ok') precallOverlay.show(result.panel, panelHooks(result));
       else if (result.status === 'input_error') precallOverlay.message(result.error, words());
@@ -251,7 +325,7 @@
       // The patient shown now (an SPA may have switched since the last check).
       key = await core.key();
       if (key === NOT_PATIENT) key = null;
-      result = await core.check(input({ call_log: await readLog(key), intended: { channel: target.channel, number: target.number } }));
+      result = await checkWith({ call_log: await readLog(key), intended: { channel: target.channel, number: target.number } });
       if (result && result.patient_key) key = result.patient_key;
     } catch (err) {
       console.warn('precall: dial check failed', err && err.name);
@@ -283,17 +357,37 @@
     if (!timer) timer = setTimeout(run, QUIET_MS);
   }
 
-  // SPA: re-check when the shown patient changes, not on every unrelated mutation.
+  // SPA: re-check when the shown patient or a section the profile reads changes, not on every
+  // unrelated mutation. Mutations are batched into one cheap probe; while the page keeps
+  // changing with nothing relevant, the probes back off (120 ms doubling up to 1 s), so
+  // unrelated churn (tickers, clocks, chat widgets) costs little. Navigation events
+  // (hashchange, popstate, navigatesuccess) re-check at once.
   function onMutations(records) {
-    if (timer || !core) return;
+    if (timer || probeTimer || !core) return;
     // Our own links around phone numbers are not a change of the page.
     const added = records.flatMap((r) => [...r.addedNodes]);
     const ours = (n) => n.nodeType === 1 && n.classList.contains('precall-phone');
     if (added.some(ours) && added.every((n) => n.nodeType === 3 || ours(n))) return;
-    if (!core.probe) return schedule();
-    let key;
-    try { key = core.probe(); } catch { return; }
-    if (key !== lastKey) schedule();
+    probeTimer = setTimeout(probe, probeDelay);
+  }
+
+  function probe() {
+    probeTimer = 0;
+    if (timer || !core) return;
+    if (!core.state) return schedule();
+    let state;
+    try { state = core.state(); } catch { return; }
+    if (state !== lastState) {
+      probeDelay = QUIET_MS;
+      schedule();
+    } else {
+      probeDelay = Math.min(probeDelay * 2, PROBE_MAX_MS);
+    }
+  }
+
+  function navigated() {
+    probeDelay = QUIET_MS;
+    schedule();
   }
 
   async function start() {
@@ -311,12 +405,16 @@
     await run();
     new MutationObserver(onMutations).observe(document.body || document.documentElement,
       { childList: true, subtree: true });
-    if (window.navigation) window.navigation.addEventListener('navigatesuccess', schedule);
-    window.addEventListener('popstate', schedule);
+    if (window.navigation) window.navigation.addEventListener('navigatesuccess', navigated);
+    window.addEventListener('popstate', navigated);
+    // Hash-routed MIS (SAO: "#health/model/gnuhealth.patient/1"): a tab or record switch
+    // changes the fragment, sometimes with no DOM mutation at all.
+    window.addEventListener('hashchange', navigated);
     chrome.storage.onChanged.addListener((changes, area) => {
       if (area !== 'local') return;
       if (changes.settings) {
         settings = changes.settings.newValue || { config: null, clock: null };
+        lastPanel = '';
         schedule();
       } else if (lastKey && Object.keys(changes).includes(`calllog:${JSON.stringify([location.origin, lastKey])}`)) {
         schedule(); // this patient's log changed (another tab, an import)

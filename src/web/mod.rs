@@ -42,6 +42,20 @@ struct CheckInput {
     phone_text: Option<serde_json::Value>,
     /// Only which patient the page shows (the engine path's cheap first step).
     key_only: bool,
+    /// Replies to the related reads this check asked for, by section. A profile with related
+    /// reads gets `status: "related"` and the requests to make until each has its reply.
+    related: Option<std::collections::BTreeMap<String, RelatedReply>>,
+    /// A clinic's own profiles (settings): JSON text or objects, tried before the built-in ones.
+    profiles: Option<Vec<serde_json::Value>>,
+}
+
+/// One related read as the content script made it.
+#[derive(Deserialize)]
+struct RelatedReply {
+    /// The request body it answers (must equal the request this page needs now).
+    body: String,
+    /// The MIS's JSON reply, or `{"failed": why}` when the request could not be made.
+    reply: serde_json::Value,
 }
 
 /// The dial guard's part of the result.
@@ -75,10 +89,15 @@ struct CheckResult {
     /// The purpose of the contact: the one given, else the one the first reason implies.
     purpose: Option<Purpose>,
     dial: Option<DialOut>,
+    /// With `status: "related"`: the same-origin, read-only requests the profile declares for
+    /// this page; send them and check again with the replies in `related`.
+    related: Vec<extract::related::RelatedRequest>,
 }
 
 thread_local! {
     static PROFILES: Vec<Profile> = extract::builtin_profiles();
+    /// The clinic's own profiles as the last check received them (the probe uses them too).
+    static CUSTOM: std::cell::RefCell<Vec<Profile>> = const { std::cell::RefCell::new(Vec::new()) };
     static ZONES: zones::IntlZones = zones::IntlZones::default();
 }
 
@@ -133,22 +152,71 @@ fn phones_in(dom: &dom::WebDom, within: &[String]) -> Vec<dial::FoundPhone> {
 }
 
 fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValue> {
-    let input: CheckInput = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let (config, config_problem) = config_from(input.config);
+    let mut input: CheckInput = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let (config, config_problem) = config_from(input.config.take());
     let locale = config.locale;
-    let picked = PROFILES.with(|profiles| {
-        extract::pick_profile(profiles, url, dom).map(|p| {
-            let key = extract::patient_key_at(dom, p, url);
-            let extraction = (!input.key_only).then(|| extract::extract(dom, p, url));
-            (p.name.clone(), key, extraction, p.dial.clone())
-        })
-    });
-    let Some((profile, patient_key, extraction, dial_spec)) = picked else {
+    let mut custom_problems = Vec::new();
+    if let Some(list) = input.profiles.take() {
+        let mut parsed = Vec::new();
+        for (i, v) in list.into_iter().enumerate() {
+            let text = match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            match Profile::from_json(&text) {
+                Ok(p) => parsed.push(p),
+                Err(e) => custom_problems.push(format!("settings `profiles[{i}]`: {e}")),
+            }
+        }
+        CUSTOM.with(|c| *c.borrow_mut() = parsed);
+    }
+    let Some(picked) = pick(dom, url) else {
         return to_js(&CheckResult { status: "not_patient_page", locale, ..Default::default() });
     };
-    let Some(extraction) = extraction else {
+    let profile = picked.name.clone();
+    let patient_key = extract::patient_key_at(dom, &picked, url);
+    if patient_key.is_none() && !picked.patient_key.is_empty() {
+        // The profile says where the shown patient's id is, and it is empty: the MIS has not
+        // put a record on screen yet (an SPA still loading it). Nothing to judge yet.
+        return to_js(&CheckResult { status: "not_patient_page", profile: Some(profile), locale, ..Default::default() });
+    }
+    if input.key_only {
         return to_js(&CheckResult { status: "key", profile: Some(profile), patient_key, locale, ..Default::default() });
-    };
+    }
+    let dial_spec = picked.dial.clone();
+    let base = CheckResult { profile: Some(profile.clone()), patient_key: patient_key.clone(), locale, ..Default::default() };
+    // Related reads (same-origin, read-only, declared by the profile): a reply is used only
+    // for the very request this page needs now, so a reply fetched for the previous patient
+    // never fills this one's card.
+    let plan = extract::related::requests(dom, &picked, url);
+    let supplied = input.related.take().unwrap_or_default();
+    let mut replies = std::collections::BTreeMap::new();
+    let mut missing = Vec::new();
+    for item in plan {
+        match item {
+            Ok(req) => match supplied.get(&req.section).filter(|s| s.body == req.body) {
+                Some(s) => {
+                    replies.insert(req.section.clone(), s.reply.clone());
+                }
+                None => missing.push(req),
+            },
+            Err((section, why)) => {
+                replies.insert(section, serde_json::json!({ "failed": why }));
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return to_js(&CheckResult { status: "related", related: missing, ..base });
+    }
+    let mut extraction = extract::extract(dom, &picked, url);
+    if !picked.related.is_empty() {
+        let zone = config.timezone.clone();
+        let to_local = |utc: chrono::NaiveDateTime| {
+            ZONES.with(|zones| crate::model::time::utc_to_local(zones, &zone, utc.and_utc()))
+        };
+        let parse = |html: &str| parse_document(html).ok().and_then(|d| dom::WebDom::from_document(&d));
+        extract::related::apply_replies(&mut extraction, &picked, &replies, &to_local, &parse);
+    }
     let (snapshot, problems) = snapshot_from_value(extraction.snapshot);
     let now = chrono::DateTime::from_timestamp_millis(input.now_ms as i64).ok_or("now_ms out of range")?;
     // The extension's own log for this patient (only a record for this origin and patient).
@@ -170,7 +238,6 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         intended: intended.clone(),
         own_log_unreadable,
     };
-    let base = CheckResult { profile: Some(profile.clone()), patient_key, locale, ..Default::default() };
     let assessment = match ZONES.with(|zones| assess(&request, zones)) {
         Ok(a) => a,
         Err(err) => return to_js(&CheckResult { status: "input_error", error: Some(err.to_string()), ..base }),
@@ -189,12 +256,21 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     };
     let mut panel = present::panel(&assessment, &request.snapshot, locale);
     panel.script = Some(crate::script::build(&assessment, &request.snapshot, &request.config, None));
-    if let Some(problem) = config_problem {
-        panel.groups.push(present::Group {
-            kind: present::GroupKind::NotVerified,
-            heading: panel.words.not_verified.to_string(),
-            items: vec![present::Item { text: problem, source: Some("config".into()) }],
-        });
+    // Settings the core could not take are listed under "Not verified" (one group).
+    let problems: Vec<present::Item> = config_problem
+        .map(|text| present::Item { text, source: Some("config".into()) })
+        .into_iter()
+        .chain(custom_problems.into_iter().map(|text| present::Item { text, source: Some("profiles".into()) }))
+        .collect();
+    if !problems.is_empty() {
+        match panel.groups.iter_mut().find(|g| g.kind == present::GroupKind::NotVerified) {
+            Some(g) => g.items.extend(problems),
+            None => panel.groups.push(present::Group {
+                kind: present::GroupKind::NotVerified,
+                heading: panel.words.not_verified.to_string(),
+                items: problems,
+            }),
+        }
     }
     to_js(&CheckResult {
         status: "ok",
@@ -207,6 +283,18 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         dial: Some(dial_out),
         ..base
     })
+}
+
+/// The clinic's own profiles first, then the built-in ones.
+fn pick(dom: &dom::WebDom, url: &str) -> Option<Profile> {
+    CUSTOM
+        .with(|c| extract::pick_profile(&c.borrow(), url, dom).cloned())
+        .or_else(|| PROFILES.with(|profiles| extract::pick_profile(profiles, url, dom).cloned()))
+}
+
+/// HTML parsed into an inert document (DOMParser: no scripts run, nothing loads).
+fn parse_document(html: &str) -> Result<web_sys::Document, JsValue> {
+    web_sys::DomParser::new()?.parse_from_string(html, web_sys::SupportedType::TextHtml)
 }
 
 fn document() -> Result<web_sys::Document, JsValue> {
@@ -229,8 +317,7 @@ pub fn check_page(input: JsValue) -> Result<JsValue, JsValue> {
 /// inert document: scripts do not run and nothing loads.
 #[wasm_bindgen]
 pub fn check_html(html: &str, url: &str, input: JsValue) -> Result<JsValue, JsValue> {
-    let parser = web_sys::DomParser::new()?;
-    let parsed = parser.parse_from_string(html, web_sys::SupportedType::TextHtml)?;
+    let parsed = parse_document(html)?;
     let dom = dom::WebDom::from_document(&parsed).ok_or("the copy has no element")?;
     check(&dom, url, input)
 }
@@ -241,10 +328,20 @@ pub fn current_patient_key() -> Option<String> {
     let document = document().ok()?;
     let url = page_url(&document);
     let dom = dom::WebDom::from_document(&document)?;
-    PROFILES.with(|profiles| {
-        let profile = extract::pick_profile(profiles, &url, &dom)?;
-        extract::patient_key_at(&dom, profile, &url)
-    })
+    let profile = pick(&dom, &url)?;
+    extract::patient_key_at(&dom, &profile, &url)
+}
+
+/// Which patient the page shows and a fingerprint of the sections the profile reads (cheap):
+/// the content script re-checks when either changes.
+#[wasm_bindgen]
+pub fn current_state() -> Option<String> {
+    let document = document().ok()?;
+    let url = page_url(&document);
+    let dom = dom::WebDom::from_document(&document)?;
+    let profile = pick(&dom, &url)?;
+    let key = extract::patient_key_at(&dom, &profile, &url).unwrap_or_default();
+    Some(format!("{}\u{1}{key}\u{1}{:x}", profile.name, extract::fingerprint(&dom, &profile)))
 }
 
 /// The stored call log, for the service worker: `op` is one of
