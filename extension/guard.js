@@ -30,6 +30,11 @@
 
   /** The number a dial link carries, as written (the core reads it); null for a username. */
   function numberOf(href) {
+    const n = rawNumberOf(href);
+    return n ? n.slice(0, 64) : null; // a page's link is untrusted: bounded
+  }
+
+  function rawNumberOf(href) {
     const scheme = /^(tel|callto|sips?|sms|smsto):(?:\/\/)?([^?;@]*)/i.exec(href);
     if (scheme) return decode(scheme[2]) || null;
     let url;

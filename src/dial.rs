@@ -391,7 +391,8 @@ pub fn head(assessment: &Assessment, channel: Channel, number: Option<&str>, loc
         .filter(|f| f.severity == Severity::Block && f.unverified.is_empty())
         .map(|f| f.rule.clone())
         .collect();
-    let number = number.map(|n| normalize_phone(n).map(|p| p.display()).unwrap_or_else(|_| n.to_string()));
+    // As written when it cannot be read (bounded: the page's link is untrusted).
+    let number = number.map(|n| normalize_phone(n).map(|p| p.display()).unwrap_or_else(|_| n.chars().take(40).collect()));
     let label = channel.label(locale);
     let mut title: String =
         label.chars().next().map(|c| c.to_uppercase().chain(label.chars().skip(1)).collect()).unwrap_or_default();

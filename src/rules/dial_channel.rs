@@ -100,6 +100,7 @@ fn check(f: &Facts, out: &mut Out) {
     }
     let (Some(number), Some(contacts)) = (intended.number.as_deref(), f.contacts()) else { return };
     let Ok(phone) = normalize_phone(number) else {
+        let number: String = number.chars().take(40).collect();
         out.warn(
             tr(
                 loc,
