@@ -22,6 +22,11 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     .then(() => chrome.runtime.sendMessage({
       type: 'precall:engine-check', html: message.html, url: message.url, input: message.input,
     }))
-    .then(sendResponse, (err) => sendResponse({ failed: String(err && err.name) }));
+    .then((reply) => {
+      // A trap in the core (a Rust panic) can leave its wasm unusable: the next check gets a
+      // fresh engine page.
+      if (reply && reply.failed === 'check') chrome.offscreen.closeDocument().catch(() => {});
+      sendResponse(reply);
+    }, (err) => sendResponse({ failed: String(err && err.name) }));
   return true;
 });

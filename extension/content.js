@@ -14,9 +14,11 @@
   const FALLBACK = {
     ru: { load: 'Проверка перед звонком не загрузилась. Страница МИС работает как обычно.',
           fail: 'Проверка не удалась — сообщите, пожалуйста. Страница МИС работает как обычно.',
+          too_large: 'Страница слишком большая для проверки: проверьте карту сами. Страница МИС работает как обычно.',
           brand: 'Перед звонком', collapse: 'Свернуть', move_corner: 'Переместить' },
     en: { load: 'The pre-call check could not load. The MIS page works as usual.',
           fail: 'Check failed - please report. The MIS page works as usual.',
+          too_large: 'Page too large to check: check the card yourself. The MIS page works as usual.',
           brand: 'Pre-call check', collapse: 'Collapse', move_corner: 'Move' },
   };
   let core = null;        // { check(input) -> Promise<result>, key() -> string|undefined|null }
@@ -25,6 +27,8 @@
   let lastPanel = '';     // what is drawn, so an unchanged re-check does not redraw
   let timer = 0;
   let running = false;
+  let loads = 0;          // wasm cores loaded in this tab: a trap leaves one unusable, so a fresh one is loaded
+  const MAX_LOADS = 5;    // each leaves its module behind (wasm-bindgen glue cannot be unloaded)
 
   const words = () => FALLBACK[settings.config && settings.config.locale === 'en' ? 'en' : 'ru'];
 
@@ -59,10 +63,13 @@
   }
 
   async function loadCore() {
-    const glue = await import(url('extension/pkg/precall.js'));
+    // wasm-bindgen's glue instantiates once per module: after a trap only a fresh copy of the
+    // module (a new URL, ?v=N) gives a working core.
+    const glue = await import(url('extension/pkg/precall.js') + (loads ? `?v=${loads}` : ''));
+    loads += 1;
     try {
       await glue.default({ module_or_path: url('extension/pkg/precall_bg.wasm') });
-      return { check: async (input) => glue.check_page(input), key: () => glue.current_patient_key() };
+      return { inPage: true, check: async (input) => glue.check_page(input), key: () => glue.current_patient_key() };
     } catch (err) {
       if (!err || err.name !== 'CompileError') throw err;
     }
@@ -82,6 +89,8 @@
     timer = 0;
     if (!core || running) return;
     running = true;
+    let key;
+    try { key = core.key && core.key(); } catch { /* read again after the check */ }
     try {
       const result = await core.check({ config: settings.config, now_ms: now() });
       lastKey = result.patient_key;
@@ -90,15 +99,31 @@
       lastPanel = drawn;
       if (result.status === 'ok') precallOverlay.show(result.panel);
       else if (result.status === 'input_error') precallOverlay.message(result.error, words());
+      else if (result.status === 'too_large') precallOverlay.message(words().too_large, words());
       else precallOverlay.hide();
     } catch (err) {
-      // A trap inside the core: never let it reach the MIS. No patient data in the log.
-      console.warn('precall: check failed', err && err.name);
-      lastPanel = '';
-      precallOverlay.message(err && err.stage === 'load' ? words().load : words().fail, words());
+      failed(err, key);
     } finally {
       running = false;
     }
+  }
+
+  // A trap inside the core (a Rust panic): never let it reach the MIS. No patient data in the
+  // log. The trap can leave the wasm instance unusable: a fresh one is loaded for the next
+  // page (the engine page is restarted by the service worker instead).
+  function failed(err, key) {
+    console.warn('precall: check failed', err && err.name);
+    lastPanel = '';
+    lastKey = key; // not this patient again until the page changes
+    precallOverlay.message(err && err.stage === 'load' ? words().load : words().fail, words());
+    if (core && core.inPage) reload();
+  }
+
+  async function reload() {
+    core = null;
+    if (loads >= MAX_LOADS) return;
+    try { core = await loadCore(); } catch (err) { console.warn('precall: the core could not load', err && err.name); }
+    if (core) onMutations(); // the page may have moved on meanwhile
   }
 
   function schedule() {
@@ -110,7 +135,7 @@
     if (timer || !core) return;
     if (!core.key) return schedule();
     let key;
-    try { key = core.key(); } catch { return; }
+    try { key = core.key(); } catch (err) { return failed(err, lastKey); }
     if (key !== lastKey) schedule();
   }
 

@@ -61,6 +61,21 @@ fn config_from(value: Option<serde_json::Value>) -> (Config, Option<String>) {
 }
 
 fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValue> {
+    // Test builds only (`--features fault-hook`): a page marked so makes the core panic, to
+    // test that the extension recovers. Not compiled into the release .wasm. The panic leaves
+    // state behind, as a real one can (a RefCell still borrowed: a trap runs no destructors),
+    // so this instance fails on every later call: only a fresh instance works again.
+    #[cfg(feature = "fault-hook")]
+    {
+        use crate::extract::Dom;
+        thread_local!(static STATE: std::cell::RefCell<()> = const { std::cell::RefCell::new(()) });
+        STATE.with(|state| {
+            let _held = state.borrow_mut();
+            if dom.attr(&dom.root(), "data-precall-fault").is_some() {
+                panic!("fault hook");
+            }
+        });
+    }
     let input: CheckInput = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let (config, config_problem) = config_from(input.config);
     let locale = config.locale;
@@ -71,6 +86,10 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     let Some((profile, patient_key, extraction)) = picked else {
         return to_js(&CheckResult { status: "not_patient_page", locale, ..Default::default() });
     };
+    // A work limit was reached (rows, nodes): part of the card was not read, so no verdict.
+    if extraction.coverage.truncated {
+        return to_js(&CheckResult { status: "too_large", profile: Some(profile), patient_key, locale, ..Default::default() });
+    }
     let (snapshot, problems) = snapshot_from_value(extraction.snapshot);
     let now = chrono::DateTime::from_timestamp_millis(input.now_ms as i64).ok_or("now_ms out of range")?;
     let request = Request { snapshot, config, now, purpose: input.purpose, own_log: input.own_log, problems };
