@@ -150,7 +150,8 @@ function textOf(node) {
 function* walk(node) {
   yield node;
   for (const c of node.children || []) yield* walk(c);
-  for (const s of node.shadowRoots || []) yield* walk(s);
+  // Not the browser's own shadow trees (<details>, form controls): only author content.
+  for (const s of node.shadowRoots || []) if (s.shadowRootType !== 'user-agent') yield* walk(s);
   if (node.contentDocument) yield* walk(node.contentDocument);
 }
 
@@ -158,8 +159,11 @@ function* walk(node) {
 export async function readOverlays(page) {
   const cdp = await page.context().newCDPSession(page);
   try {
-    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-    const hosts = [...walk(root)].filter((n) => n.nodeName === 'PRECALL-OVERLAY');
+    // Only the overlay hosts' subtrees (with their closed shadow roots): cheap on huge pages.
+    const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
+    const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: 'precall-overlay' });
+    const hosts = [];
+    for (const nodeId of nodeIds) hosts.push((await cdp.send('DOM.describeNode', { nodeId, depth: -1, pierce: true })).node);
     return hosts.map((host) => parseOverlay(host));
   } finally {
     await cdp.detach();
