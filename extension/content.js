@@ -11,6 +11,7 @@
   'use strict';
   const url = (path) => chrome.runtime.getURL(path);
   const QUIET_MS = 120;   // let an SPA re-render settle before reading the page
+  const COPY_DEPTH = 500; // Chromium's HTML parser flattens deeper nesting: a copy would read wrong
   const FALLBACK = {
     ru: { load: 'Проверка перед звонком не загрузилась. Страница МИС работает как обычно.',
           fail: 'Проверка не удалась — сообщите, пожалуйста. Страница МИС работает как обычно.',
@@ -38,10 +39,28 @@
     return Number.isFinite(fixed) ? fixed : Date.now();
   }
 
+  /** Whether elements are nested deeper than `limit` under `root` (no recursion). */
+  function deeper(root, limit) {
+    let node = root;
+    let depth = 0;
+    for (;;) {
+      if (node.firstElementChild) {
+        node = node.firstElementChild;
+        if (++depth > limit) return true;
+        continue;
+      }
+      while (node !== root && !node.nextElementSibling) { node = node.parentElement; depth -= 1; }
+      if (node === root) return false;
+      node = node.nextElementSibling;
+    }
+  }
+
   // A copy of the page for the engine: form values (kept by MIS forms only in DOM properties)
-  // are written into attributes; scripts and our own overlay are left out.
+  // are written into attributes; scripts and our own overlay are left out. A page nested
+  // deeper than the HTML parser keeps is not copied: the copy would not read like the page.
   function pageCopy() {
     const live = document.documentElement;
+    if (deeper(live, COPY_DEPTH)) throw Object.assign(new Error('depth'), { stage: 'too_large' });
     const clone = live.cloneNode(true);
     const from = live.querySelectorAll('input, textarea, select');
     const to = clone.querySelectorAll('input, textarea, select');
@@ -115,7 +134,8 @@
     console.warn('precall: check failed', err && err.name);
     lastPanel = '';
     lastKey = key; // not this patient again until the page changes
-    precallOverlay.message(err && err.stage === 'load' ? words().load : words().fail, words());
+    const stage = err && err.stage;
+    precallOverlay.message(stage === 'load' ? words().load : stage === 'too_large' ? words().too_large : words().fail, words());
     if (core && core.inPage) reload();
   }
 

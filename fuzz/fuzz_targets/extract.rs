@@ -6,7 +6,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use precall::extract::{builtin_profiles, extract, html::HtmlDom, limits, patient_key, patient_key_at, pick_profile, Profile};
+use precall::extract::{
+    builtin_profiles, extract, extract_or_stop, html::HtmlDom, limits, patient_key, patient_key_at, pick_profile, Profile,
+};
 use precall::model::snapshot_from_value;
 
 const DEFAULT_URL: &str = "http://127.0.0.1:8765/patients/1001";
@@ -40,6 +42,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(strings_within_limit(&x.snapshot), "a value over the text or row limit");
         let _ = patient_key(&dom, profile);
         let _ = patient_key_at(&dom, profile, url);
+        let stopped = extract_or_stop(&dom, profile, url);
+        if !x.coverage.truncated {
+            assert_eq!(stopped, x, "extract_or_stop differs under the limits");
+        }
         let _ = snapshot_from_value(x.snapshot);
     }
 });

@@ -44,6 +44,10 @@ struct CheckResult {
     panel: Option<Panel>,
 }
 
+/// How long reading one page may take (ms): past it the page is "too large to check" (the
+/// content script's read blocks the page's main thread while it runs).
+const READ_BUDGET_MS: f64 = 500.0;
+
 thread_local! {
     static PROFILES: Vec<Profile> = extract::builtin_profiles();
     static ZONES: zones::IntlZones = zones::IntlZones::default();
@@ -81,12 +85,12 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     let locale = config.locale;
     let picked = PROFILES.with(|profiles| {
         extract::pick_profile(profiles, url, dom)
-            .map(|p| (p.name.clone(), extract::patient_key_at(dom, p, url), extract::extract(dom, p, url)))
+            .map(|p| (p.name.clone(), extract::patient_key_at(dom, p, url), extract::extract_or_stop(dom, p, url)))
     });
     let Some((profile, patient_key, extraction)) = picked else {
         return to_js(&CheckResult { status: "not_patient_page", locale, ..Default::default() });
     };
-    // A work limit was reached (rows, nodes): part of the card was not read, so no verdict.
+    // A work limit was reached (rows, nodes, time): part of the card was not read, so no verdict.
     if extraction.coverage.truncated {
         return to_js(&CheckResult { status: "too_large", profile: Some(profile), patient_key, locale, ..Default::default() });
     }
@@ -131,7 +135,7 @@ fn page_url(document: &web_sys::Document) -> String {
 pub fn check_page(input: JsValue) -> Result<JsValue, JsValue> {
     let document = document()?;
     let dom = dom::WebDom::from_document(&document).ok_or("the document has no element yet")?;
-    check(&dom, &page_url(&document), input)
+    check(&dom.with_budget_ms(READ_BUDGET_MS), &page_url(&document), input)
 }
 
 /// Reads a copy of a page (HTML text, form values written into attributes), parsed into an
@@ -141,7 +145,7 @@ pub fn check_html(html: &str, url: &str, input: JsValue) -> Result<JsValue, JsVa
     let parser = web_sys::DomParser::new()?;
     let parsed = parser.parse_from_string(html, web_sys::SupportedType::TextHtml)?;
     let dom = dom::WebDom::from_document(&parsed).ok_or("the copy has no element")?;
-    check(&dom, url, input)
+    check(&dom.with_budget_ms(READ_BUDGET_MS), url, input)
 }
 
 /// Which patient the page shows now (cheap), so the content script notices SPA switches.

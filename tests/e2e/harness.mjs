@@ -105,6 +105,10 @@ export async function startPageServer({ csp = false } = {}) {
     log.push(`${req.method} ${req.url}`);
     const headers = { 'Cache-Control': 'no-store', ...(csp ? { 'Content-Security-Policy': MIS_CSP } : {}) };
     const route = req.url.split('?')[0];
+    if (route.endsWith('.js') && pages.has(route)) {
+      res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' });
+      return res.end(pages.get(route));
+    }
     if (route.startsWith('/static/') && /^[\w.-]+\.(css|js|svg)$/.test(route.slice(8))) {
       try {
         const body = readFileSync(path.join(ROOT, 'demo/mis/static', route.slice(8)));
