@@ -8,7 +8,7 @@ PKG := extension/pkg
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: all setup build wasm cli demo test test-native test-wasm test-demo-mis test-e2e install clean
+.PHONY: all setup build wasm build-test-ext cli demo test test-native test-wasm test-demo-mis test-e2e install clean
 
 all: build
 
@@ -29,6 +29,17 @@ build wasm: setup
 	$(BINARYEN)/wasm-opt -Os $(WASM_FEATURES) $(PKG)/precall_bg.wasm -o $(PKG)/precall_bg.wasm
 	@wc -c $(PKG)/precall_bg.wasm
 
+## A test build of the core with the fault hook (a page marked data-precall-fault makes it
+## panic), used only by tests/e2e/panic_recovery.test.mjs: out/test-ext/pkg. A debug build in
+## its own target dir (the hook never touches the release build; a test checks the shipped
+## .wasm has no hook).
+TEST_PKG := out/test-ext/pkg
+TEST_TARGET := target/fault-hook
+build-test-ext: setup
+	cargo build --target $(WASM_TARGET) --lib --features fault-hook --target-dir $(TEST_TARGET)
+	rm -rf $(TEST_PKG)
+	wasm-bindgen --target web --no-typescript --out-dir $(TEST_PKG) $(TEST_TARGET)/$(WASM_TARGET)/debug/precall.wasm
+
 cli:
 	cargo build --release --bin precall
 
@@ -40,7 +51,7 @@ install:
 demo: build
 	node scripts/demo.mjs
 
-test: build test-native test-wasm test-demo-mis test-e2e
+test: build build-test-ext test-native test-wasm test-demo-mis test-e2e
 
 test-native:
 	cargo test --quiet

@@ -24,16 +24,34 @@ async function callLog(op, args) {
   await loadCore();
   return core(op, args);
 }
+let closing = null;    // the engine page being closed (restarted after a trap)
+let inflight = 0;      // checks under way
+let restart = false;   // restart the engine page once none is under way
 
 async function ensureEngine() {
+  await closing;
   const contexts = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] });
-  if (contexts.length) return;
-  creating ||= chrome.offscreen.createDocument({
-    url: ENGINE,
-    reasons: ['DOM_PARSER'],
-    justification: 'Reads a copy of the MIS page with the WebAssembly core when the page forbids WebAssembly in content scripts.',
-  }).finally(() => { creating = null; });
+  // A page another request is creating is listed before it has loaded: wait for it too.
+  if (!contexts.length) {
+    creating ||= chrome.offscreen.createDocument({
+      url: ENGINE,
+      reasons: ['DOM_PARSER'],
+      justification: 'Reads a copy of the MIS page with the WebAssembly core when the page forbids WebAssembly in content scripts.',
+    }).finally(() => { creating = null; });
+  }
   await creating;
+}
+
+function settle(reply) {
+  // A trap in the core (a Rust panic) can leave its wasm unusable: the engine page is
+  // restarted, so the next check gets a fresh one.
+  if (reply && reply.failed === 'check') restart = true;
+  inflight -= 1;
+  if (restart && !inflight) {
+    restart = false;
+    closing = chrome.offscreen.closeDocument().catch(() => {}).finally(() => { closing = null; });
+  }
+  return reply;
 }
 
 // ---- The call log ----
@@ -166,11 +184,13 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     const patient = typeof message.patient === 'string' && message.patient ? message.patient : null;
     switch (message.type) {
       case 'precall:check-html':
+        inflight += 1;
         ensureEngine()
           .then(() => chrome.runtime.sendMessage({
             type: 'precall:engine-check', html: message.html, url: message.url, input: message.input,
           }))
-          .then(sendResponse, (err) => sendResponse({ failed: String(err && err.name) }));
+          .then((reply) => reply, (err) => ({ failed: String(err && err.name) }))
+          .then((reply) => sendResponse(settle(reply)));
         return true;
       case 'precall:log-read':
         if (!origin || !patient) return;

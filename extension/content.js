@@ -11,12 +11,15 @@
   'use strict';
   const url = (path) => chrome.runtime.getURL(path);
   const QUIET_MS = 120;   // let an SPA re-render settle before reading the page
+  const COPY_DEPTH = 500; // Chromium's HTML parser flattens deeper nesting: a copy would read wrong
   const FALLBACK = {
     ru: { load: 'Проверка перед звонком не загрузилась. Страница МИС работает как обычно.',
           fail: 'Проверка не удалась — сообщите, пожалуйста. Страница МИС работает как обычно.',
+          too_large: 'Страница слишком большая для проверки: проверьте карту сами. Страница МИС работает как обычно.',
           brand: 'Перед звонком', collapse: 'Свернуть', move_corner: 'Переместить' },
     en: { load: 'The pre-call check could not load. The MIS page works as usual.',
           fail: 'Check failed - please report. The MIS page works as usual.',
+          too_large: 'Page too large to check: check the card yourself. The MIS page works as usual.',
           brand: 'Pre-call check', collapse: 'Collapse', move_corner: 'Move' },
   };
   let core = null;        // { check(input) -> Promise<result>, key() -> Promise<key>, state: () -> string|null }
@@ -35,6 +38,8 @@
   const relatedCache = new Map(); // path + body -> { at, reply }: a re-check does not re-read
   const PROBE_MAX_MS = 1000;
   let probeDelay = QUIET_MS;      // grows while the page churns with nothing relevant
+  let loads = 0;          // wasm cores loaded in this tab: a trap leaves one unusable, so a fresh one is loaded
+  const MAX_LOADS = 5;    // each leaves its module behind (wasm-bindgen glue cannot be unloaded)
 
   const words = () => FALLBACK[settings.config && settings.config.locale === 'en' ? 'en' : 'ru'];
 
@@ -44,10 +49,28 @@
     return Number.isFinite(fixed) ? fixed : Date.now();
   }
 
+  /** Whether elements are nested deeper than `limit` under `root` (no recursion). */
+  function deeper(root, limit) {
+    let node = root;
+    let depth = 0;
+    for (;;) {
+      if (node.firstElementChild) {
+        node = node.firstElementChild;
+        if (++depth > limit) return true;
+        continue;
+      }
+      while (node !== root && !node.nextElementSibling) { node = node.parentElement; depth -= 1; }
+      if (node === root) return false;
+      node = node.nextElementSibling;
+    }
+  }
+
   // A copy of the page for the engine: form values (kept by MIS forms only in DOM properties)
-  // are written into attributes; scripts and our own overlay are left out.
+  // are written into attributes; scripts and our own overlay are left out. A page nested
+  // deeper than the HTML parser keeps is not copied: the copy would not read like the page.
   function pageCopy() {
     const live = document.documentElement;
+    if (deeper(live, COPY_DEPTH)) throw Object.assign(new Error('depth'), { stage: 'too_large' });
     const clone = live.cloneNode(true);
     const from = live.querySelectorAll('input, textarea, select');
     const to = clone.querySelectorAll('input, textarea, select');
@@ -69,10 +92,14 @@
   }
 
   async function loadCore() {
-    const glue = await import(url('extension/pkg/precall.js'));
+    // wasm-bindgen's glue instantiates once per module: after a trap only a fresh copy of the
+    // module (a new URL, ?v=N) gives a working core.
+    const glue = await import(url('extension/pkg/precall.js') + (loads ? `?v=${loads}` : ''));
+    loads += 1;
     try {
       await glue.default({ module_or_path: url('extension/pkg/precall_bg.wasm') });
       return {
+        inPage: true,
         check: async (input) => glue.check_page(input),
         key: async () => glue.current_patient_key(),
         state: () => glue.current_state() ?? null,
@@ -188,8 +215,9 @@
     if (!core) return;
     if (running) { again = true; return; }
     running = true;
+    let key = lastKey; // for the failure path: which patient the failed check was for
     try {
-      const key = await core.key();
+      key = await core.key();
       const result = key === NOT_PATIENT
         ? { status: 'not_patient_page' }
         : await checkWith({ call_log: await readLog(key) });
@@ -208,12 +236,10 @@
       lastPanel = drawn;
       if (result.status === 'ok') precallOverlay.show(result.panel, panelHooks(result));
       else if (result.status === 'input_error') precallOverlay.message(result.error, words());
+      else if (result.status === 'too_large') precallOverlay.message(words().too_large, words());
       else precallOverlay.hide();
     } catch (err) {
-      // A trap inside the core: never let it reach the MIS. No patient data in the log.
-      console.warn('precall: check failed', err && err.name);
-      lastPanel = '';
-      precallOverlay.message(err && err.stage === 'load' ? words().load : words().fail, words());
+      failed(err, key);
     } finally {
       running = false;
       if (again) { again = false; schedule(); }
@@ -353,6 +379,25 @@
     precallDialog.dial({ words: result.dial.words, head: result.dial.head, panel: result.panel, verdict: result.verdict, onDial: go });
   }
 
+  // A trap inside the core (a Rust panic): never let it reach the MIS. No patient data in the
+  // log. The trap can leave the wasm instance unusable: a fresh one is loaded for the next
+  // page (the engine page is restarted by the service worker instead).
+  function failed(err, key) {
+    console.warn('precall: check failed', err && err.name);
+    lastPanel = '';
+    lastKey = key; // not this patient again until the page changes
+    const stage = err && err.stage;
+    precallOverlay.message(stage === 'load' ? words().load : stage === 'too_large' ? words().too_large : words().fail, words());
+    if (core && core.inPage) reload();
+  }
+
+  async function reload() {
+    core = null;
+    if (loads >= MAX_LOADS) return;
+    try { core = await loadCore(); } catch (err) { console.warn('precall: the core could not load', err && err.name); }
+    if (core) onMutations(); // the page may have moved on meanwhile
+  }
+
   function schedule() {
     if (!timer) timer = setTimeout(run, QUIET_MS);
   }
@@ -376,7 +421,7 @@
     if (timer || !core) return;
     if (!core.state) return schedule();
     let state;
-    try { state = core.state(); } catch { return; }
+    try { state = core.state(); } catch (err) { return failed(err, lastKey); }
     if (state !== lastState) {
       probeDelay = QUIET_MS;
       schedule();

@@ -237,3 +237,19 @@ fn hostile_page_is_bounded_in_the_browser() {
     assert!(x.coverage.truncated);
     assert!(x.snapshot["patient"]["full_name"].as_str().unwrap().len() <= precall::extract::limits::MAX_TEXT);
 }
+
+/// A read past its time budget stops like any other work limit: the extension then says
+/// "page too large to check".
+#[wasm_bindgen_test]
+fn time_budget_stops_the_read() {
+    let doc = parse_page(CASES[0].2);
+    let builtin = builtin_profiles();
+    let url = CASES[0].3.trim();
+    let dom = WebDom::from_document(&doc).unwrap();
+    let x = precall::extract::extract_or_stop(&dom, &builtin[0], url);
+    assert!(!x.coverage.truncated, "a demo card reads within any budget");
+    let spent = WebDom::from_document(&doc).unwrap().with_budget_ms(-1.0);
+    let x = precall::extract::extract_or_stop(&spent, &builtin[0], url);
+    assert!(x.coverage.truncated);
+    assert_eq!(x.snapshot.as_object().map(|o| o.len()), Some(1), "nothing but the schema marker is read");
+}

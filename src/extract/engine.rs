@@ -89,17 +89,24 @@ pub(super) struct Engine<'a, D: Dom> {
     url: &'a str,
     budget: Cell<usize>,
     truncated: Cell<bool>,
+    /// Stop reading at the first work limit reached (the extension gives no verdict then).
+    stop: bool,
 }
 
 impl<'a, D: Dom> Engine<'a, D> {
     pub fn new(dom: &'a D, url: &'a str) -> Self {
-        Engine { dom, url, budget: Cell::new(MAX_NODES), truncated: Cell::new(false) }
+        Engine { dom, url, budget: Cell::new(MAX_NODES), truncated: Cell::new(false), stop: false }
+    }
+
+    pub fn stopping(mut self) -> Self {
+        self.stop = true;
+        self
     }
 
     /// Every query goes through here: it spends the node budget.
     fn select(&self, scope: &D::Node, selector: &str, limit: usize) -> Vec<D::Node> {
         let left = self.budget.get();
-        if left == 0 {
+        if left == 0 || (self.stop && self.truncated.get()) || self.dom.exhausted() {
             self.truncated.set(true);
             return Vec::new();
         }
@@ -342,6 +349,10 @@ impl<'a, D: Dom> Engine<'a, D> {
                 rows.truncate(MAX_ROWS);
                 self.truncated.set(true);
             }
+            // extract_or_stop: the first work limit ends the read ("page too large to check").
+            if self.stop && self.truncated.get() {
+                return Vec::new();
+            }
             let last = i + 1 == n && spec.rows_label.is_empty();
             let mut trial = CovMap(Vec::new());
             let out = self.read_rows(spec, fields, rows, table.as_ref(), path, &mut trial, false);
@@ -371,6 +382,9 @@ impl<'a, D: Dom> Engine<'a, D> {
         let mut out = Vec::new();
         let mut seen_text: Vec<String> = Vec::new();
         for row in rows {
+            if self.stop && self.truncated.get() {
+                return Vec::new();
+            }
             if spec.skip.as_deref().is_some_and(|s| self.dom.matches(&row, s)) {
                 continue;
             }

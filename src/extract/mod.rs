@@ -75,6 +75,11 @@ pub trait Dom {
     fn next_sibling(&self, node: &Self::Node) -> Option<Self::Node>;
     /// The element with this id in the document.
     fn by_id(&self, id: &str) -> Option<Self::Node>;
+    /// Whether the reader's own budget is spent (in the browser: time); extraction then stops
+    /// as at any other work limit (`coverage.truncated`).
+    fn exhausted(&self) -> bool {
+        false
+    }
 }
 
 /// The result of reading one page with one profile.
@@ -154,6 +159,13 @@ impl SectionCoverage {
 /// Reads the page with the profile.
 pub fn extract<D: Dom>(dom: &D, profile: &Profile, url: &str) -> Extraction {
     engine::Engine::new(dom, url).extract(profile)
+}
+
+/// [`extract`] that stops at the first work limit reached (`coverage.truncated`): for the
+/// extension, which then says "page too large to check" instead of judging a card read in
+/// part, so a huge page costs little more than reaching the limit. What was read is partial.
+pub fn extract_or_stop<D: Dom>(dom: &D, profile: &Profile, url: &str) -> Extraction {
+    engine::Engine::new(dom, url).stopping().extract(profile)
 }
 
 /// Which patient the page shows (cheap: re-read on page changes to notice an SPA switching

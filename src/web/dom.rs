@@ -14,12 +14,21 @@ use crate::extract::Dom;
 /// The page (or any subtree of it) as a [`Dom`].
 pub struct WebDom {
     root: Element,
+    /// Reading stops after this time (ms since the epoch): a huge page cannot freeze the tab.
+    deadline: Option<f64>,
+    expired: std::cell::Cell<bool>,
 }
 
 impl WebDom {
     /// Extraction starts at `root` (usually `document.documentElement`).
     pub fn new(root: Element) -> Self {
-        WebDom { root }
+        WebDom { root, deadline: None, expired: std::cell::Cell::new(false) }
+    }
+
+    /// Reading for at most `ms` milliseconds from now; then [`Dom::exhausted`].
+    pub fn with_budget_ms(mut self, ms: f64) -> Self {
+        self.deadline = Some(js_sys::Date::now() + ms);
+        self
     }
 
     /// The whole document; `None` for a document without an element (about:blank while loading).
@@ -115,5 +124,12 @@ impl Dom for WebDom {
 
     fn by_id(&self, id: &str) -> Option<Element> {
         self.root.owner_document()?.get_element_by_id(id)
+    }
+
+    fn exhausted(&self) -> bool {
+        if !self.expired.get() && self.deadline.is_some_and(|d| js_sys::Date::now() > d) {
+            self.expired.set(true);
+        }
+        self.expired.get()
     }
 }

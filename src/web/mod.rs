@@ -94,6 +94,10 @@ struct CheckResult {
     related: Vec<extract::related::RelatedRequest>,
 }
 
+/// How long reading one page may take (ms): past it the page is "too large to check" (the
+/// content script's read blocks the page's main thread while it runs).
+const READ_BUDGET_MS: f64 = 500.0;
+
 thread_local! {
     static PROFILES: Vec<Profile> = extract::builtin_profiles();
     /// The clinic's own profiles as the last check received them (the probe uses them too).
@@ -152,6 +156,21 @@ fn phones_in(dom: &dom::WebDom, within: &[String]) -> Vec<dial::FoundPhone> {
 }
 
 fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValue> {
+    // Test builds only (`--features fault-hook`): a page marked so makes the core panic, to
+    // test that the extension recovers. Not compiled into the release .wasm. The panic leaves
+    // state behind, as a real one can (a RefCell still borrowed: a trap runs no destructors),
+    // so this instance fails on every later call: only a fresh instance works again.
+    #[cfg(feature = "fault-hook")]
+    {
+        use crate::extract::Dom;
+        thread_local!(static STATE: std::cell::RefCell<()> = const { std::cell::RefCell::new(()) });
+        STATE.with(|state| {
+            let _held = state.borrow_mut();
+            if dom.attr(&dom.root(), "data-precall-fault").is_some() {
+                panic!("fault hook");
+            }
+        });
+    }
     let mut input: CheckInput = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let (config, config_problem) = config_from(input.config.take());
     let locale = config.locale;
@@ -208,7 +227,11 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     if !missing.is_empty() {
         return to_js(&CheckResult { status: "related", related: missing, ..base });
     }
-    let mut extraction = extract::extract(dom, &picked, url);
+    let mut extraction = extract::extract_or_stop(dom, &picked, url);
+    // A work limit was reached (rows, nodes, time): part of the card was not read, so no verdict.
+    if extraction.coverage.truncated {
+        return to_js(&CheckResult { status: "too_large", ..base });
+    }
     if !picked.related.is_empty() {
         let zone = config.timezone.clone();
         let to_local = |utc: chrono::NaiveDateTime| {
@@ -310,7 +333,7 @@ fn page_url(document: &web_sys::Document) -> String {
 pub fn check_page(input: JsValue) -> Result<JsValue, JsValue> {
     let document = document()?;
     let dom = dom::WebDom::from_document(&document).ok_or("the document has no element yet")?;
-    check(&dom, &page_url(&document), input)
+    check(&dom.with_budget_ms(READ_BUDGET_MS), &page_url(&document), input)
 }
 
 /// Reads a copy of a page (HTML text, form values written into attributes), parsed into an
@@ -319,7 +342,7 @@ pub fn check_page(input: JsValue) -> Result<JsValue, JsValue> {
 pub fn check_html(html: &str, url: &str, input: JsValue) -> Result<JsValue, JsValue> {
     let parsed = parse_document(html)?;
     let dom = dom::WebDom::from_document(&parsed).ok_or("the copy has no element")?;
-    check(&dom, url, input)
+    check(&dom.with_budget_ms(READ_BUDGET_MS), url, input)
 }
 
 /// Which patient the page shows now (cheap), so the content script notices SPA switches.

@@ -2,7 +2,8 @@
 // Chromium with the unpacked extension, and read the overlay out of its closed shadow root
 // (a CDP DOM snapshot with pierce: true sees it; page scripts cannot).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,9 +53,15 @@ export async function startDemoMis({ today = TEST_TODAY, port, csp = true } = {}
   return { base, port, stop: () => child.kill() };
 }
 
-/** Launches Chromium with the unpacked extension in a fresh profile. */
-export async function launchBrowser({ extensionDir = ROOT, headless = true, userDataDir, dialOrigins = [] } = {}) {
+/**
+ * Launches Chromium with the unpacked extension in a fresh profile. `extensionDir: null`
+ * launches without it (a baseline); `extraExtensions` are loaded beside it; `args` are added.
+ */
+export async function launchBrowser({
+  extensionDir = ROOT, headless = true, userDataDir, dialOrigins = [], extraExtensions = [], args = [],
+} = {}) {
   const dir = userDataDir || mkdtempSync(path.join(tmpdir(), 'precall-profile-'));
+  const extensions = [extensionDir, ...extraExtensions].filter(Boolean).join(',');
   // Dial links (tel:, sms:, ...) from these origins go straight to the OS handler, which here is
   // a no-op xdg-open: otherwise Chromium asks "Open xdg-open?" in a prompt that takes the tab's
   // input. Tests see the navigation itself through CDP (watchNavigations).
@@ -74,19 +81,20 @@ export async function launchBrowser({ extensionDir = ROOT, headless = true, user
     viewport: { width: 1280, height: 900 },
     args: [
       '--no-sandbox',
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
+      ...(extensions ? [`--disable-extensions-except=${extensions}`, `--load-extension=${extensions}`] : []),
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
       '--disable-gpu',
       '--disable-dev-shm-usage',
+      ...args,
     ],
   });
-  let [worker] = context.serviceWorkers();
-  if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15000 });
-  const extensionId = new URL(worker.url()).host;
+  const ours = (w) => w.url().endsWith('/extension/background.js');
+  let worker = extensionDir ? context.serviceWorkers().find(ours) : null;
+  if (extensionDir && !worker) worker = await context.waitForEvent('serviceworker', { predicate: ours, timeout: 15000 });
+  const extensionId = worker ? new URL(worker.url()).host : null;
   return {
     context,
     worker,
@@ -97,6 +105,45 @@ export async function launchBrowser({ extensionDir = ROOT, headless = true, user
       rmSync(bin, { recursive: true, force: true });
     },
   };
+}
+
+export const MIS_CSP = "default-src 'self'; script-src 'self'";
+
+/**
+ * A small server for generated test pages (hostile, huge): `pages` maps a path to HTML (or a
+ * function giving it); /static/* are the demo MIS's files; every request is logged (`log`), so
+ * a test sees any request a page or the extension makes. `csp` sends the demo MIS's policy.
+ */
+export async function startPageServer({ csp = false } = {}) {
+  const pages = new Map();
+  const log = [];
+  const server = http.createServer((req, res) => {
+    log.push(`${req.method} ${req.url}`);
+    const headers = { 'Cache-Control': 'no-store', ...(csp ? { 'Content-Security-Policy': MIS_CSP } : {}) };
+    const route = req.url.split('?')[0];
+    if (route.endsWith('.js') && pages.has(route)) {
+      res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' });
+      return res.end(pages.get(route));
+    }
+    if (route.startsWith('/static/') && /^[\w.-]+\.(css|js|svg)$/.test(route.slice(8))) {
+      try {
+        const body = readFileSync(path.join(ROOT, 'demo/mis/static', route.slice(8)));
+        const type = route.endsWith('.css') ? 'text/css' : route.endsWith('.js') ? 'text/javascript' : 'image/svg+xml';
+        res.writeHead(200, { ...headers, 'Content-Type': type });
+        return res.end(body);
+      } catch { /* 404 below */ }
+    }
+    const page = pages.get(route);
+    if (page === undefined) {
+      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });
+      return res.end('not found');
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(typeof page === 'function' ? page() : page);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  return { base, pages, log, stop: () => new Promise((r) => server.close(r)) };
 }
 
 /** How many offscreen engine pages the extension has open (0 until a strict-CSP page needs one). */
@@ -123,7 +170,8 @@ function textOf(node) {
 function* walk(node) {
   yield node;
   for (const c of node.children || []) yield* walk(c);
-  for (const s of node.shadowRoots || []) yield* walk(s);
+  // Not the browser's own shadow trees (<details>, form controls): only author content.
+  for (const s of node.shadowRoots || []) if (s.shadowRootType !== 'user-agent') yield* walk(s);
   if (node.contentDocument) yield* walk(node.contentDocument);
 }
 
@@ -131,8 +179,11 @@ function* walk(node) {
 export async function readOverlays(page) {
   const cdp = await page.context().newCDPSession(page);
   try {
-    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-    const hosts = [...walk(root)].filter((n) => n.nodeName === 'PRECALL-OVERLAY');
+    // Only the overlay hosts' subtrees (with their closed shadow roots): cheap on huge pages.
+    const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
+    const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: 'precall-overlay' });
+    const hosts = [];
+    for (const nodeId of nodeIds) hosts.push((await cdp.send('DOM.describeNode', { nodeId, depth: -1, pierce: true })).node);
     return hosts.map((host) => parseOverlay(host));
   } finally {
     await cdp.detach();
