@@ -184,6 +184,12 @@ export async function readOverlays(page) {
     const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: 'precall-overlay' });
     const hosts = [];
     for (const nodeId of nodeIds) hosts.push((await cdp.send('DOM.describeNode', { nodeId, depth: -1, pierce: true })).node);
+    if (!hosts.length) {
+      // None in the top document: an overlay may be inside a frame (an iframe-embedded card),
+      // which a query does not cross; walk the whole tree, frames included.
+      const full = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+      hosts.push(...[...walk(full.root)].filter((n) => n.nodeName === 'PRECALL-OVERLAY'));
+    }
     return hosts.map((host) => parseOverlay(host));
   } finally {
     await cdp.detach();
