@@ -395,7 +395,7 @@
     core = null;
     if (loads >= MAX_LOADS) return;
     try { core = await loadCore(); } catch (err) { console.warn('precall: the core could not load', err && err.name); }
-    if (core) onMutations(); // the page may have moved on meanwhile
+    if (core) navigated(); // the page may have moved on meanwhile: check it again
   }
 
   function schedule() {

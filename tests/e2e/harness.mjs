@@ -187,8 +187,9 @@ export async function readOverlays(page) {
     if (!hosts.length) {
       // None in the top document: an overlay may be inside a frame (an iframe-embedded card),
       // which a query does not cross; walk the whole tree, frames included.
-      const full = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-      hosts.push(...[...walk(full.root)].filter((n) => n.nodeName === 'PRECALL-OVERLAY'));
+      // (A page nested deeper than CDP can serialise has no frames to look into.)
+      const full = await cdp.send('DOM.getDocument', { depth: -1, pierce: true }).catch(() => null);
+      if (full) hosts.push(...[...walk(full.root)].filter((n) => n.nodeName === 'PRECALL-OVERLAY'));
     }
     return hosts.map((host) => parseOverlay(host));
   } finally {
