@@ -92,7 +92,9 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     };
     // A work limit was reached (rows, nodes, time): part of the card was not read, so no verdict.
     if extraction.coverage.truncated {
-        return to_js(&CheckResult { status: "too_large", profile: Some(profile), patient_key, locale, ..Default::default() });
+        let result =
+            CheckResult { status: "too_large", profile: Some(profile), patient_key, locale, ..Default::default() };
+        return to_js(&result);
     }
     let (snapshot, problems) = snapshot_from_value(extraction.snapshot);
     let now = chrono::DateTime::from_timestamp_millis(input.now_ms as i64).ok_or("now_ms out of range")?;
