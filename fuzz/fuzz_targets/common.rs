@@ -18,8 +18,7 @@ pub fn request(value: serde_json::Value) -> Request {
         .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|| DateTime::parse_from_rfc3339(NOW).unwrap().with_timezone(&Utc));
-    let config: Config =
-        value.get("__config").and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default();
+    let config: Config = value.get("__config").and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default();
     let purpose: Option<Purpose> = value.get("__purpose").and_then(|v| serde_json::from_value(v.clone()).ok());
     let own_log: Option<Vec<Communication>> =
         value.get("__own_log").and_then(|v| serde_json::from_value(v.clone()).ok());

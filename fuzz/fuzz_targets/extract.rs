@@ -7,7 +7,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use precall::extract::{
-    builtin_profiles, extract, extract_or_stop, html::HtmlDom, limits, patient_key, patient_key_at, pick_profile, Profile,
+    builtin_profiles, extract, extract_or_stop, html::HtmlDom, limits, patient_key, patient_key_at, pick_profile,
+    Profile,
 };
 use precall::model::snapshot_from_value;
 
