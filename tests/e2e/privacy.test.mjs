@@ -21,6 +21,9 @@ const CHROMIUM_SERVICES = {
   'content-autofill.googleapis.com': 'autofill server',
 };
 
+/** Requests the browser makes by itself for a page (not the page's, not ours): the tab icon. */
+const BROWSER_FETCHED = /^GET \S+\/(static\/favicon\.svg|favicon\.ico)$/;
+
 let proxy;
 let strict;
 let open;
@@ -122,8 +125,14 @@ test('the extension makes no request of its own and logs nothing identifying a p
   const mis = [strict.base, open.base].map((b) => new URL(b).host);
   const host = (r) => (r.startsWith('CONNECT ') ? r.split(' ')[1].replace(/:\d+$/, '') : new URL(r.split(' ')[1]).hostname);
   const toMis = (list) => list.filter((r) => !r.startsWith('CONNECT ') && mis.includes(new URL(r.split(' ')[1]).host));
-  assert.deepEqual([...counted(toMis(run.requests))].sort(), [...counted(toMis(baseline.requests))].sort(),
+  // The tab icon is fetched by the browser itself, as often as its icon cache decides (CI saw
+  // 1 against 3): it is compared as "requested or not", every other request by its count.
+  const byPage = (list) => toMis(list).filter((r) => !BROWSER_FETCHED.test(r));
+  assert.deepEqual([...counted(byPage(run.requests))].sort(), [...counted(byPage(baseline.requests))].sort(),
     'the same requests to the MIS as without the extension');
+  const iconPaths = (list) => new Set(toMis(list).filter((r) => BROWSER_FETCHED.test(r)).map((r) => new URL(r.split(' ')[1]).pathname));
+  const baselineIcons = iconPaths(baseline.requests);
+  for (const p of iconPaths(run.requests)) assert.ok(baselineIcons.has(p), `tab icon ${p} is requested without the extension too`);
   // Elsewhere: only Chromium's own background services, which this Chromium contacts without
   // any extension too (flags do not silence them all); the extension has no host permission
   // and names no URL (manifest.test.mjs), and adds no host here.
