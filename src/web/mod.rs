@@ -46,7 +46,7 @@ struct CheckResult {
 
 /// How long reading one page may take (ms): past it the page is "too large to check" (the
 /// content script's read blocks the page's main thread while it runs).
-const READ_BUDGET_MS: f64 = 500.0;
+const READ_BUDGET_MS: f64 = 1000.0;
 
 thread_local! {
     static PROFILES: Vec<Profile> = extract::builtin_profiles();

@@ -1,6 +1,6 @@
 // Very large pages and deep nesting: the check either finishes within its budget or stops
 // with "page too large to check"; either way the tab stays responsive. The budgets: rows per
-// list and nodes per read (src/extract/mod.rs `limits`), 500 ms of reading (src/web/mod.rs
+// list and nodes per read (src/extract/mod.rs `limits`), 1 s of reading (src/web/mod.rs
 // READ_BUDGET_MS), and no copy for the engine of a page nested deeper than the HTML parser
 // keeps (extension/content.js COPY_DEPTH). Measured on both core
 // paths: the longest main-thread task while the extension works (Long Tasks API, observed
@@ -14,7 +14,7 @@ import {
 const NODES = 100_000;
 const DEPTH = 2_000;
 /** The longest main-thread task allowed while the extension reads a huge page (ms). */
-const BUDGET_MS = 1500;
+const BUDGET_MS = 2500;
 const TOO_LARGE = /слишком большая для проверки/;
 
 let mis;
@@ -91,7 +91,7 @@ for (const kind of ['content', 'engine']) {
   });
 
   test(`${kind}: a card with as many rows as extraction reads: a verdict within the read budget, or "too large"`, async () => {
-    // ~10,000 rows take about the read budget (500 ms): which side of it depends on the machine.
+    // ~10,000 rows take about the read budget (1 s): which side of it depends on the machine.
     const r = await measure(kind, `/patients/${patient.patient.id}`, manyRows(9_990));
     assert.ok(r.nodes > 70_000);
     assert.ok(r.overlay.verdict || TOO_LARGE.test(r.overlay.message), `a verdict or "too large": ${r.overlay.message}`);
