@@ -144,7 +144,7 @@ test('another extension gets no answer; the engine page ignores anyone but the w
   await page.close();
 });
 
-test('a page that hooks attachShadow and Element APIs first still cannot reach the overlay', async () => {
+test('a page that hooks attachShadow and Element APIs first still cannot reach the overlay, nor select its text', async () => {
   const page = await browser.context.newPage();
   await page.addInitScript(() => {
     window.__roots = [];
@@ -162,13 +162,16 @@ test('a page that hooks attachShadow and Element APIs first still cannot reach t
   assert.equal(overlay.shadowMode, 'closed', 'our attachShadow is the isolated world\'s, not the page\'s');
   const seen = await page.evaluate(() => {
     const host = document.querySelector('precall-overlay');
+    document.execCommand('selectAll');
+    const selected = getSelection().toString();
     return {
       captured: window.__roots.length,
       shadow: host.shadowRoot,
       text: host.textContent,
-      inBody: document.body.innerText.includes('Перед звонком'),
+      innerText: document.documentElement.innerText.includes('Перед звонком'),
+      selection: selected.length > 0 && selected.includes('Перед звонком'),
     };
   });
-  assert.deepEqual(seen, { captured: 0, shadow: null, text: '', inBody: false });
+  assert.deepEqual(seen, { captured: 0, shadow: null, text: '', innerText: false, selection: false });
   await page.close();
 });
