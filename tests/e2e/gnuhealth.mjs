@@ -64,7 +64,11 @@ export async function startGnuHealth() {
       await rpc(base, 'common.server.version', [], null, '');
       break;
     } catch { /* not yet */ }
-    if (Date.now() > deadline) throw new Error(`trytond did not start: ${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill();
+      rmSync(work, { recursive: true, force: true });
+      throw new Error(`trytond did not start: ${stderr}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
