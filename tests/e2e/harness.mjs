@@ -58,7 +58,7 @@ export async function startDemoMis({ today = TEST_TODAY, port, csp = true } = {}
  * launches without it (a baseline); `extraExtensions` are loaded beside it; `args` are added.
  */
 export async function launchBrowser({
-  extensionDir = ROOT, headless = true, userDataDir, dialOrigins = [], extraExtensions = [], args = [],
+  extensionDir = ROOT, headless = true, userDataDir, dialOrigins = [], extraExtensions = [], args = [], lang = 'ru',
 } = {}) {
   const dir = userDataDir || mkdtempSync(path.join(tmpdir(), 'precall-profile-'));
   const extensions = [extensionDir, ...extraExtensions].filter(Boolean).join(',');
@@ -77,7 +77,10 @@ export async function launchBrowser({
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless,
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    // The browser's language (what the extension follows when the user chose none): on Linux
+    // Chromium takes it from LANGUAGE, elsewhere from --lang.
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, LANGUAGE: lang, LC_ALL: lang === 'ru' ? 'ru_RU.UTF-8' : 'en_US.UTF-8' },
+    locale: lang,
     viewport: { width: 1280, height: 900 },
     args: [
       '--no-sandbox',
@@ -88,6 +91,7 @@ export async function launchBrowser({
       '--no-first-run',
       '--disable-gpu',
       '--disable-dev-shm-usage',
+      `--lang=${lang}`,
       ...args,
     ],
   });
