@@ -2,7 +2,8 @@
 //!
 //! The input is a JSON object read as a snapshot, leniently (a section that does not fit is
 //! "not read", as in the extension). Extra keys steer the rest of the request: `__now`
-//! (RFC 3339), `__config` (the clinic configuration, any shape), `__purpose`, `__own_log`.
+//! (RFC 3339), `__config` (the clinic configuration, any shape), `__purpose`, `__own_log`,
+//! `__intended` (the channel and number being dialled), `__own_log_unreadable`.
 #![allow(dead_code)]
 
 use chrono::{DateTime, Utc};
@@ -22,8 +23,10 @@ pub fn request(value: serde_json::Value) -> Request {
     let purpose: Option<Purpose> = value.get("__purpose").and_then(|v| serde_json::from_value(v.clone()).ok());
     let own_log: Option<Vec<Communication>> =
         value.get("__own_log").and_then(|v| serde_json::from_value(v.clone()).ok());
+    let intended = value.get("__intended").and_then(|v| serde_json::from_value(v.clone()).ok());
+    let own_log_unreadable = value.get("__own_log_unreadable").and_then(|v| v.as_bool()).unwrap_or(false);
     let (snapshot, problems) = snapshot_from_value(value);
-    Request { snapshot, config, now, purpose, own_log, problems }
+    Request { snapshot, config, now, purpose, own_log, problems, intended, own_log_unreadable }
 }
 
 /// Every section of the contract is in the snapshot ("read").
