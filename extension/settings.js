@@ -235,12 +235,12 @@ function showProblems(errors) {
     const el = controlFor(e.path);
     const text = message(e);
     const li = document.createElement('li');
-    li.dataset.path = e.path;
+    li.dataset.errorPath = e.path;
     if (el) {
       const p = document.createElement('p');
       p.className = 'field-error';
       p.id = `field-error-${i}`;
-      p.dataset.path = e.path;
+      p.dataset.errorPath = e.path;
       p.textContent = text;
       (el.closest('.field') || el).append(p);
       el.setAttribute('aria-invalid', 'true');
