@@ -475,6 +475,34 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_policy_example_is_valid() {
+        let doc = include_str!("../docs/policy.md");
+        let start = doc.find("Complete example").unwrap();
+        let block = &doc[start..];
+        let block = &block[block.find("```json").unwrap() + 7..];
+        let block = &block[..block.find("```").unwrap()];
+        let value: Value = serde_json::from_str(block).unwrap();
+        assert_eq!(validate(&value, &TzDatabase, Locale::En), vec![]);
+        assert_eq!(value["profiles"].as_array().unwrap().len(), 1);
+        let (eff, locked) = effective(&json!({"config": {"caller": {"name": "Анна"}}}), &value);
+        assert_eq!(eff["config"]["caller"], json!({"name": "Анна", "clinic": "Улыбка на Ленина"}));
+        assert!(locked.contains(&"profiles".to_string()) && !locked.contains(&"config.caller.name".to_string()));
+    }
+
+    #[test]
+    fn the_policy_schema_declares_every_config_field() {
+        let schema: Value = serde_json::from_str(include_str!("../schema/managed_storage.json")).unwrap();
+        let declared: Vec<&String> = schema["properties"]["config"]["properties"].as_object().unwrap().keys().collect();
+        let config = serde_json::to_value(Config::default()).unwrap();
+        let fields: Vec<&String> = config.as_object().unwrap().keys().collect();
+        assert_eq!(declared, fields);
+        let top: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+        let mut want: Vec<&str> = MANAGED_KEYS.to_vec();
+        want.sort();
+        assert_eq!(top, want);
+    }
+
+    #[test]
     fn export_then_import_gives_the_same_settings() {
         let s = json!({"config": {"attempt_cap": 2, "caller": {"name": "Ольга"}}, "profiles": [], "clock": "2026-11-23T10:00:00+03:00"});
         let text = export(&s);
