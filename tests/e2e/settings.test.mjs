@@ -47,10 +47,13 @@ const stored = (b) => b.worker.evaluate(async () => (await chrome.storage.local.
 const patient = (key) => patients.find((p) => p.scenario.key === key).patient;
 const scriptText = (o) => o.script.map((l) => l.text).join('\n');
 
-test('a setting saved on the options page changes the overlay of an open MIS tab without a reload', async () => {
+// Both core paths: the demo MIS's strict CSP (the engine page reads a copy) and without it (the content script's own wasm).
+for (const csp of [true, false]) test(`a setting saved on the options page changes the overlay of an open MIS tab without a reload (${csp ? 'strict CSP: engine page' : 'no CSP: content script'})`, async (t) => {
   const b = await browser();
+  const server = csp ? mis : await startDemoMis({ csp: false });
+  if (!csp) t.after(() => server.stop());
   const misPage = await b.context.newPage();
-  await misPage.goto(`${mis.base}/patients/${patient('plan_urgent_unstarted').id}`);
+  await misPage.goto(`${server.base}/patients/${patient('plan_urgent_unstarted').id}`);
   const { overlay: before } = await waitForOverlay(misPage, (o) => o.script.length);
   assert.equal(before.verdict, 'call');
   assert.doesNotMatch(scriptText(before), /Ирина Тестова/);
@@ -80,8 +83,8 @@ test('a setting saved on the options page changes the overlay of an open MIS tab
 
   // A clinic's own template (edited in the page) is used for the script.
   await page.fill('#s-hours-from', '09:00');
-  const t = await page.inputValue('#s-templates');
-  await page.fill('#s-templates', t.replace('{patient.greeting_name}, здравствуйте!', 'Добрый день, {patient.greeting_name}!'));
+  const text = await page.inputValue('#s-templates');
+  await page.fill('#s-templates', text.replace('{patient.greeting_name}, здравствуйте!', 'Добрый день, {patient.greeting_name}!'));
   await page.click('#s-save');
   await page.waitForSelector('#settings-status.ok');
   await waitForOverlay(misPage, (o) => o.verdict === 'call' && /^Добрый день, /.test(o.script[0]?.text || ''));
