@@ -93,10 +93,16 @@ async function readRecord(origin, patient) {
   return out;
 }
 
+/** The browser policy's settings (a chain's IT), which the core puts over the user's; none when unmanaged. */
+async function managedSettings() {
+  try { return await chrome.storage.managed.get(null); } catch { return null; }
+}
+
 async function record(origin, patient, recording, config) {
   const key = keyOf(origin, patient);
   const stored = (await chrome.storage.local.get(key))[key];
-  const out = await callLog('record', { value: stored === undefined ? null : stored, origin, patient, recording, config });
+  const managed = await managedSettings();
+  const out = await callLog('record', { value: stored === undefined ? null : stored, origin, patient, recording, config, managed });
   if (out.error) return { failed: 'invalid', message: out.error };
   try {
     await chrome.storage.local.set({ [key]: out.log });

@@ -24,6 +24,7 @@
   };
   let core = null;        // { check(input) -> Promise<result>, key() -> Promise<key>, state: () -> string|null }
   let settings = { config: null, clock: null };
+  let managed = null;     // the browser policy's settings (a chain's IT): the core puts them over the user's
   let lastKey;            // the patient key the overlay was drawn for
   let lastState = null;   // which patient, and a fingerprint of the sections read, when last checked
   let lastPanel = '';     // what is drawn, so an unchanged re-check does not redraw
@@ -41,7 +42,9 @@
   let loads = 0;          // wasm cores loaded in this tab: a trap leaves one unusable, so a fresh one is loaded
   const MAX_LOADS = 5;    // each leaves its module behind (wasm-bindgen glue cannot be unloaded)
 
-  const words = () => FALLBACK[settings.config && settings.config.locale === 'en' ? 'en' : 'ru'];
+  /** One config field in force: the policy's, else the user's. */
+  const cfg = (k) => (managed && managed.config && managed.config[k]) ?? (settings.config && settings.config[k]);
+  const words = () => FALLBACK[cfg('locale') === 'en' ? 'en' : 'ru'];
 
   function now() {
     // A trainer's demo clock from settings, else the real time.
@@ -152,7 +155,7 @@
     // settings.profiles: a clinic's own site profiles (JSON), tried before the built-in ones.
     return {
       config: settings.config, now_ms: now(), phone_text: settings.dial && settings.dial.phone_text,
-      profiles: settings.profiles || [], ...extra,
+      profiles: settings.profiles || [], templates: settings.templates, managed, ...extra,
     };
   }
 
@@ -303,7 +306,7 @@
   }
 
   function zone() {
-    return (settings.config && settings.config.timezone) || 'Europe/Moscow';
+    return cfg('timezone') || 'Europe/Moscow';
   }
 
   /** The outcome form for a contact: `recording` is what is saved (the dial, its override). */
@@ -440,6 +443,7 @@
       const stored = await chrome.storage.local.get('settings');
       if (stored.settings) settings = stored.settings;
     } catch { /* storage unavailable: defaults */ }
+    try { managed = await chrome.storage.managed.get(null); } catch { /* no policy */ }
     try {
       core = await loadCore();
     } catch (err) {
@@ -455,7 +459,13 @@
     // Hash-routed MIS (SAO: "#health/model/gnuhealth.patient/1"): a tab or record switch
     // changes the fragment, sometimes with no DOM mutation at all.
     window.addEventListener('hashchange', navigated);
-    chrome.storage.onChanged.addListener((changes, area) => {
+    chrome.storage.onChanged.addListener(async (changes, area) => {
+      if (area === 'managed') {
+        try { managed = await chrome.storage.managed.get(null); } catch { managed = null; }
+        lastPanel = '';
+        schedule();
+        return;
+      }
       if (area !== 'local') return;
       if (changes.settings) {
         settings = changes.settings.newValue || { config: null, clock: null };

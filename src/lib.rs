@@ -12,6 +12,7 @@ pub mod prefs;
 pub mod present;
 pub mod rules;
 pub mod script;
+pub mod settings;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

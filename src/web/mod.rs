@@ -47,6 +47,29 @@ struct CheckInput {
     related: Option<std::collections::BTreeMap<String, RelatedReply>>,
     /// A clinic's own profiles (settings): JSON text or objects, tried before the built-in ones.
     profiles: Option<Vec<serde_json::Value>>,
+    /// The clinic's script templates (settings): JSON text or an object; defaults when absent.
+    templates: Option<serde_json::Value>,
+    /// The browser policy's settings (`chrome.storage.managed`), over the user's.
+    managed: Option<serde_json::Value>,
+}
+
+impl CheckInput {
+    /// Puts the policy's values over the user's settings (`settings::effective`).
+    fn apply_managed(&mut self) {
+        let Some(managed) = self.managed.take() else { return };
+        let user = serde_json::json!({
+            "config": self.config.take(),
+            "templates": self.templates.take(),
+            "profiles": self.profiles.take(),
+            "dial": {"phone_text": self.phone_text.take()},
+        });
+        let (mut eff, _) = crate::settings::effective(&user, &managed);
+        let mut take = |k: &str| eff.get_mut(k).map(serde_json::Value::take).filter(|v| !v.is_null());
+        self.config = take("config");
+        self.templates = take("templates");
+        self.profiles = take("profiles").and_then(|v| serde_json::from_value(v).ok());
+        self.phone_text = take("dial").and_then(|mut d| d.get_mut("phone_text").map(serde_json::Value::take)).filter(|v| !v.is_null());
+    }
 }
 
 /// One related read as the content script made it.
@@ -174,6 +197,7 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         });
     }
     let mut input: CheckInput = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    input.apply_managed();
     let (config, config_problem) = config_from(input.config.take());
     let locale = config.locale;
     let mut custom_problems = Vec::new();
@@ -280,7 +304,11 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         words: dial::words(locale),
     };
     let mut panel = present::panel(&assessment, &request.snapshot, locale);
-    panel.script = Some(crate::script::build(&assessment, &request.snapshot, &request.config, None));
+    let templates = input.templates.map(|t| match t {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    });
+    panel.script = Some(crate::script::build_with_json(&assessment, &request.snapshot, &request.config, templates.as_deref()));
     // Settings the core could not take are listed under "Not verified" (one group).
     let problems: Vec<present::Item> = config_problem
         .map(|text| present::Item { text, source: Some("config".into()) })
@@ -391,6 +419,8 @@ pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
         text: String,
         records: Vec<Args>,
         format: String,
+        /// The policy's settings: its `config` is put over `config` (the caller's name).
+        managed: Option<serde_json::Value>,
     }
     #[derive(Serialize, Default)]
     struct Out {
@@ -431,7 +461,11 @@ pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
         }
         "record" => {
             let Some(recording) = args.recording else { return refuse("no recording".into()) };
-            let (config, _) = config_from(args.config);
+            let config = match &args.managed {
+                Some(m) => crate::settings::effective(&serde_json::json!({"config": args.config}), m).0["config"].take(),
+                None => args.config.unwrap_or(serde_json::Value::Null),
+            };
+            let (config, _) = config_from(Some(config));
             let mut log = calllog::load(&args.value, &args.origin, &args.patient).log;
             match ZONES.with(|zones| calllog::record(&mut log, recording, &args.origin, &args.patient, &config, zones)) {
                 Ok(entry) => {
@@ -480,6 +514,46 @@ pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
         }
         other => refuse(format!("unknown operation {other:?}")),
     }
+}
+
+/// The options page's settings work (`crate::settings`): `op` is one of
+/// - `validate` `{settings, locale}` → `{errors: [{path, code, args}]}`;
+/// - `effective` `{user, managed}` → `{settings, locked: [path]}`;
+/// - `export` `{settings}` → `{text}`; `import` `{text, locale}` → `{settings}` or `{errors}`;
+/// - `defaults` `{locale}` → `{config, templates}`.
+#[wasm_bindgen]
+pub fn settings(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
+    use crate::settings as s;
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Args {
+        settings: serde_json::Value,
+        user: serde_json::Value,
+        managed: serde_json::Value,
+        text: String,
+        locale: Option<Locale>,
+    }
+    let args: serde_json::Value = serde_wasm_bindgen::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let args: Args = serde_json::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let locale = args.locale.unwrap_or_default();
+    let out = match op {
+        "validate" => {
+            let errors = ZONES.with(|z| s::validate(&args.settings, z, locale));
+            serde_json::json!({ "errors": errors })
+        }
+        "effective" => {
+            let (settings, locked) = s::effective(&args.user, &args.managed);
+            serde_json::json!({ "settings": settings, "locked": locked })
+        }
+        "export" => serde_json::json!({ "text": s::export(&args.settings) }),
+        "import" => match ZONES.with(|z| s::import(&args.text, z, locale)) {
+            Ok(settings) => serde_json::json!({ "settings": settings }),
+            Err(errors) => serde_json::json!({ "errors": errors }),
+        },
+        "defaults" => s::defaults(locale),
+        other => return Err(JsValue::from_str(&format!("unknown operation {other:?}"))),
+    };
+    to_js(&out)
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
