@@ -9,11 +9,12 @@
 // first session whose manifest required it), and Chromium grants a host the user already
 // granted again without a prompt. Everything after the grant is the real path.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { demoPatients, launchBrowser, readOverlays, ROOT, startDemoMis, waitForOverlay } from './harness.mjs';
+import { copyPackageFiles } from '../../scripts/package.mjs';
+import { demoPatients, launchBrowser, readOverlays, startDemoMis, waitForOverlay } from './harness.mjs';
 
 const HOST = 'mis.clinic.test';
 const SITE = `http://${HOST}/*`;
@@ -81,7 +82,7 @@ describe('site access on an MIS origin other than the built-in ones', () => {
     url = `http://${HOST}:${mis.port}/patients/${p.patient.id}`;
     // A copy of the extension: its manifest is changed for the "granted once before" session.
     dir = mkdtempSync(path.join(tmpdir(), 'precall-sites-ext-'));
-    for (const f of ['manifest.json', '_locales', 'extension']) cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
+    copyPackageFiles(dir);
     manifest = readFileSync(path.join(dir, 'manifest.json'), 'utf8');
     profile = mkdtempSync(path.join(tmpdir(), 'precall-sites-profile-'));
   });
