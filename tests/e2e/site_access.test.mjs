@@ -50,6 +50,46 @@ async function openPopup(browser) {
   return popup;
 }
 
+/**
+ * The toolbar button's real popup, opened by chrome.action.openPopup() for the active tab
+ * (Playwright does not list popups as pages: it is driven through the browser's CDP session).
+ * Returns evaluate(expression) in the popup. Opened this way the popup has no activeTab grant,
+ * so it sees the tab's address only on a site the extension has access to.
+ */
+async function realPopup(browser, page) {
+  await page.bringToFront();
+  await browser.worker.evaluate(() => chrome.action.openPopup());
+  const cdp = await browser.context.browser().newBrowserCDPSession();
+  let targetId;
+  for (let i = 0; i < 100 && !targetId; i += 1) {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    targetId = (targetInfos.find((t) => t.url.endsWith('/extension/popup.html')) || {}).targetId;
+    if (!targetId) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(targetId, 'the popup opened');
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: false });
+  let id = 0;
+  const waiting = new Map();
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const m = JSON.parse(e.message);
+    if (waiting.has(m.id)) { waiting.get(m.id)(m); waiting.delete(m.id); }
+  });
+  return (expression) => new Promise((resolve, reject) => {
+    id += 1;
+    waiting.set(id, (m) => (m.error || m.result.exceptionDetails ? reject(new Error(JSON.stringify(m))) : resolve(m.result.result.value)));
+    cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.evaluate', params: { expression, returnByValue: true, awaitPromise: true, userGesture: true } }) });
+  });
+}
+
+/** Polls `expression` in the real popup until it is true. */
+async function until(evaluate, expression) {
+  for (let i = 0; i < 100; i += 1) {
+    if (await evaluate(expression).catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`the popup never showed: ${expression}`);
+}
+
 const listed = (popup) => popup.$$eval('#sites li .host', (els) => els.map((e) => e.textContent));
 const registered = (browser) => browser.worker.evaluate(async () => (await chrome.scripting.getRegisteredContentScripts()).map((s) => [s.id, s.matches, s.runAt, s.allFrames]));
 /** The registered scripts once the service worker has caught up with a grant or removal (n of them). */
@@ -120,7 +160,7 @@ describe('site access on an MIS origin other than the built-in ones', () => {
     }
   });
 
-  test('enabled; off and on again in the browser\'s settings (the open tab at once); after a restart; off from the popup', async () => {
+  test('enabled; off and on again in the browser\'s settings (the open tab at once); after a restart; off from the toolbar popup', async () => {
     // The profile's first session: a manifest that required the host (the user granted it once).
     const once = JSON.parse(manifest);
     once.host_permissions = [SITE];
@@ -175,11 +215,14 @@ describe('site access on an MIS origin other than the built-in ones', () => {
       await page.goto(url);
       await waitForOverlay(page);
       assert.ok(await ourWorlds(page, browser.extensionId) >= 1, 'the world count sees our scripts');
-      // Turned off from the popup: unregistered; after a reload none of our scripts runs.
-      const popup = await openPopup(browser);
-      await popup.waitForFunction(() => document.querySelectorAll('#sites li').length === 1);
-      await popup.click('#sites li button');
-      await popup.waitForFunction(() => document.querySelectorAll('#sites li').length === 0);
+      // The toolbar button's popup on this tab: this site, on, with "turn off on this site".
+      const popup = await realPopup(browser, page);
+      await until(popup, `document.getElementById('here-origin').textContent === '${HOST} (http)'`);
+      await until(popup, "!document.getElementById('disable').hidden && document.getElementById('enable').hidden");
+      assert.equal(await popup("document.querySelectorAll('#sites li').length"), 1);
+      // Turned off there: unregistered; after a reload none of our scripts runs.
+      await popup("document.getElementById('disable').click()");
+      await until(popup, "document.querySelectorAll('#sites li').length === 0 && !document.getElementById('enable').hidden");
       assert.ok(!(await origins(browser)).includes(SITE));
       assert.deepEqual(await settled(browser, 0), []);
       await page.reload();
