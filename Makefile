@@ -8,7 +8,7 @@ PKG := extension/pkg
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: all setup build wasm build-test-ext cli demo test test-native test-wasm test-demo-mis test-e2e install clean
+.PHONY: all setup build wasm build-test-ext package cli demo test test-native test-wasm test-demo-mis test-e2e install clean
 
 all: build
 
@@ -39,6 +39,11 @@ build-test-ext: setup
 	cargo build --target $(WASM_TARGET) --lib --features fault-hook --target-dir $(TEST_TARGET)
 	rm -rf $(TEST_PKG)
 	wasm-bindgen --target web --no-typescript --out-dir $(TEST_PKG) $(TEST_TARGET)/$(WASM_TARGET)/debug/precall.wasm
+
+## The store-ready zip, out/precall-<version>.zip: only the files the extension needs
+## (scripts/package.mjs lists them and checks the manifest's references); prints its size.
+package: build
+	node scripts/package.mjs
 
 cli:
 	cargo build --release --bin precall

@@ -7,6 +7,7 @@
 //    merging, CSV/JSON) is the core's (`call_log` in the wasm); this file stores and fetches;
 //  - the keyboard shortcut (chrome `commands`) that opens the panel in the current tab.
 import init, { call_log as core } from './pkg/precall.js';
+import './site_access.js'; // per-site access: the enabled MIS sites' content scripts
 
 const ENGINE = 'extension/engine.html';
 const OPTIONS = chrome.runtime.getURL('extension/options.html');

@@ -97,20 +97,24 @@
   async function loadCore() {
     // wasm-bindgen's glue instantiates once per module: after a trap only a fresh copy of the
     // module (a new URL, ?v=N) gives a working core.
-    const glue = await import(url('extension/pkg/precall.js') + (loads ? `?v=${loads}` : ''));
-    loads += 1;
-    try {
-      await glue.default({ module_or_path: url('extension/pkg/precall_bg.wasm') });
-      return {
-        inPage: true,
-        check: async (input) => glue.check_page(input),
-        key: async () => glue.current_patient_key(),
-        state: () => glue.current_state() ?? null,
-      };
-    } catch (err) {
-      if (!err || err.name !== 'CompileError') throw err;
+    // On a site the user enabled (not a built-in origin) the core's files are not web-accessible
+    // (so web pages cannot probe for the extension) and the import fails: the engine page runs it.
+    const glue = await import(url('extension/pkg/precall.js') + (loads ? `?v=${loads}` : '')).catch(() => null);
+    if (glue) {
+      loads += 1;
+      try {
+        await glue.default({ module_or_path: url('extension/pkg/precall_bg.wasm') });
+        return {
+          inPage: true,
+          check: async (input) => glue.check_page(input),
+          key: async () => glue.current_patient_key(),
+          state: () => glue.current_state() ?? null,
+        };
+      } catch (err) {
+        if (!err || err.name !== 'CompileError') throw err;
+      }
     }
-    // The page's CSP forbids WebAssembly here: the engine page reads a copy instead.
+    // The page's CSP forbids WebAssembly here (or the import failed): the engine page reads a copy.
     const engine = async (input) => {
       const reply = await chrome.runtime.sendMessage(
         { type: 'precall:check-html', html: pageCopy(), url: location.href, input });

@@ -12,8 +12,16 @@ import { ROOT } from './harness.mjs';
 const REVIEWED = {
   storage: 'settings (chrome.storage.local: the clinic configuration and the demo clock); nothing of the patient',
   offscreen: 'the engine page that runs the wasm core on a copy of the page when the MIS CSP forbids WebAssembly in content scripts',
+  scripting: 'site access (#8): registers the content scripts for the MIS sites the user enabled, and starts them in tabs already open there',
+  activeTab: 'site access (#8): the popup reads the current tab\'s address, only after the user clicks the toolbar button, to offer "Enable on this site"',
 };
-/** Where the content script runs (host access). Per-site access for real MIS origins is issue #8. */
+/**
+ * Optional host permissions: nothing is granted at install; the browser asks the user for one
+ * site at a time when they enable the extension on their MIS (the popup requests exactly
+ * "<scheme>://<host>/*"). Any http(s) host, because a chain's MIS can be on any address.
+ */
+const REVIEWED_OPTIONAL_HOSTS = ['http://*/*', 'https://*/*'];
+/** Where the content script runs without asking (host access). Other MIS origins: per site, optional. */
 const REVIEWED_MATCHES = {
   'http://127.0.0.1/*': 'the embedded demo MIS and local MIS test instances',
   'http://localhost/*': 'the same, by name',
@@ -30,7 +38,7 @@ test('Manifest V3, only reviewed permissions, no broad or undeclared host access
     for (const p of manifest[key] || []) assert.ok(REVIEWED[p], `${key}: "${p}" is not in the reviewed list`);
   }
   assert.deepEqual(manifest.host_permissions || [], [], 'no host permissions (content script matches only)');
-  assert.deepEqual(manifest.optional_host_permissions || [], []);
+  assert.deepEqual(manifest.optional_host_permissions || [], REVIEWED_OPTIONAL_HOSTS, 'optional hosts: the reviewed list');
   const matches = [
     ...(manifest.content_scripts || []).flatMap((c) => c.matches || []),
     ...(manifest.web_accessible_resources || []).flatMap((w) => w.matches || []),

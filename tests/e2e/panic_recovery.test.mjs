@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { copyPackageFiles } from '../../scripts/package.mjs';
 import {
   demoPatients, engineCount, launchBrowser, ROOT, setSettings, startDemoMis, TEST_CLOCK, waitForOverlay,
 } from './harness.mjs';
@@ -29,8 +30,7 @@ before(async () => {
   }
   // The extension as it is in the repository, with the test build of the core.
   dir = mkdtempSync(path.join(tmpdir(), 'precall-fault-'));
-  cpSync(path.join(ROOT, 'manifest.json'), path.join(dir, 'manifest.json'));
-  cpSync(path.join(ROOT, 'extension'), path.join(dir, 'extension'), { recursive: true, filter: (src) => !src.includes(`${path.sep}pkg`) });
+  copyPackageFiles(dir, (f) => !f.startsWith('extension/pkg/'));
   cpSync(TEST_PKG, path.join(dir, 'extension/pkg'), { recursive: true });
   patients = await demoPatients();
   open = await startDemoMis({ csp: false });

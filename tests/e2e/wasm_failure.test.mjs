@@ -1,15 +1,15 @@
 // When the wasm core cannot load, the overlay says so in plain words and the MIS keeps working.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { demoPatients, launchBrowser, ROOT, startDemoMis, waitForOverlay } from './harness.mjs';
+import { copyPackageFiles } from '../../scripts/package.mjs';
+import { demoPatients, launchBrowser, startDemoMis, waitForOverlay } from './harness.mjs';
 
 test('a broken .wasm gives a plain message and the MIS page keeps working', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'precall-broken-'));
-  cpSync(path.join(ROOT, 'manifest.json'), path.join(dir, 'manifest.json'));
-  cpSync(path.join(ROOT, 'extension'), path.join(dir, 'extension'), { recursive: true });
+  copyPackageFiles(dir);
   writeFileSync(path.join(dir, 'extension/pkg/precall_bg.wasm'), 'this is not WebAssembly');
   const mis = await startDemoMis();
   const browser = await launchBrowser({ extensionDir: dir });
