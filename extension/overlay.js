@@ -122,6 +122,7 @@ li { margin: 2px 0; unicode-bidi: isolate; }
 
   function header(title, verdictClass, words) {
     const head = el('header');
+    head.setAttribute('role', 'presentation'); // the panel's own header, not the page's banner
     head.append(el('span', 'brand', words.brand));
     const badge = el('span', 'badge', title);
     badge.setAttribute('data-testid', 'verdict');
