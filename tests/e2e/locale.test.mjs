@@ -5,7 +5,8 @@
 // way; the user's choice (settings.config.locale) wins over the browser's. The expected words
 // are read from _locales, the files the extension reads.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -102,5 +103,25 @@ test("the user's choice wins over the browser's language, and applies without a 
     await page.close();
   } finally {
     await browser.close();
+  }
+});
+
+test('without a core (a broken .wasm) the message is in the browser\'s language too', async () => {
+  // The words then come from _locales through the service worker, not from the core.
+  const dir = mkdtempSync(path.join(tmpdir(), 'precall-broken-en-'));
+  for (const f of ['manifest.json', '_locales', 'extension']) cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
+  writeFileSync(path.join(dir, 'extension/pkg/precall_bg.wasm'), 'this is not WebAssembly');
+  const browser = await launchBrowser({ extensionDir: dir, lang: 'en' });
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${open.base}/patients/1001`);
+    const en = messages('en');
+    const { overlay } = await waitForOverlay(page, (o) => o.message);
+    assert.ok(overlay.message.includes(en.overlay_load_failed), overlay.message);
+    assert.ok(overlay.message.includes(en.overlay_brand), overlay.message);
+    await page.close();
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
