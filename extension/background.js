@@ -176,6 +176,14 @@ async function clearUnreadable() {
   return { cleared };
 }
 
+/** The overlay's own words (`overlay_*` in _locales) for a content script whose core could not run. */
+async function overlayWords(lang) {
+  const code = lang === 'en' ? 'en' : 'ru';
+  const all = await (await fetch(chrome.runtime.getURL(`_locales/${code}/messages.json`))).json();
+  return Object.fromEntries(Object.entries(all)
+    .filter(([k]) => k.startsWith('overlay_')).map(([k, v]) => [k.slice('overlay_'.length), v.message]));
+}
+
 function senderOrigin(sender) {
   try { return sender.origin || new URL(sender.url).origin; } catch { return null; }
 }
@@ -209,6 +217,9 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
         break;
       case 'precall:open-options':
         task = () => chrome.runtime.openOptionsPage().then(() => ({ ok: true }));
+        break;
+      case 'precall:words':
+        task = () => overlayWords(message.lang);
         break;
       default:
         return;

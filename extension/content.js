@@ -12,16 +12,6 @@
   const url = (path) => chrome.runtime.getURL(path);
   const QUIET_MS = 120;   // let an SPA re-render settle before reading the page
   const COPY_DEPTH = 500; // Chromium's HTML parser flattens deeper nesting: a copy would read wrong
-  const FALLBACK = {
-    ru: { load: 'Проверка перед звонком не загрузилась. Страница МИС работает как обычно.',
-          fail: 'Проверка не удалась — сообщите, пожалуйста. Страница МИС работает как обычно.',
-          too_large: 'Страница слишком большая для проверки: проверьте карту сами. Страница МИС работает как обычно.',
-          brand: 'Перед звонком', collapse: 'Свернуть', move_corner: 'Переместить' },
-    en: { load: 'The pre-call check could not load. The MIS page works as usual.',
-          fail: 'Check failed - please report. The MIS page works as usual.',
-          too_large: 'Page too large to check: check the card yourself. The MIS page works as usual.',
-          brand: 'Pre-call check', collapse: 'Collapse', move_corner: 'Move' },
-  };
   let core = null;        // { check(input) -> Promise<result>, key() -> Promise<key>, state: () -> string|null }
   let settings = { config: null, clock: null };
   let managed = null;     // the browser policy's settings (a chain's IT): the core puts them over the user's
@@ -44,7 +34,38 @@
 
   /** One config field in force: the policy's, else the user's. */
   const cfg = (k) => (managed && managed.config && managed.config[k]) ?? (settings.config && settings.config[k]);
-  const words = () => FALLBACK[cfg('locale') === 'en' ? 'en' : 'ru'];
+  let coreWords = null;   // the overlay's words the core last sent (from _locales, in the chosen language)
+  let draws = 0;          // counts draws, so a message waiting for its words does not cover a newer panel
+
+  /** The language: the user's choice (settings.config.locale), else the browser's (ru for Russian, en otherwise). */
+  function lang() {
+    const chosen = cfg('locale');
+    if (chosen === 'ru' || chosen === 'en') return chosen;
+    return (chrome.i18n.getUILanguage() || '').toLowerCase().startsWith('ru') ? 'ru' : 'en';
+  }
+
+  /** The settings' config with the language filled in when the user chose none (both core paths get it). */
+  function config() {
+    const c = settings.config;
+    if (c == null) return { locale: lang() };
+    if (typeof c !== 'object' || Array.isArray(c) || c.locale) return c; // the core reports what it cannot take
+    return { ...c, locale: lang() };
+  }
+
+  /** A plain message (`load_failed`, `check_failed`, `too_large`, or text) in place of the panel. */
+  async function say(key, text) {
+    const seq = ++draws;
+    let w = coreWords && coreWords.lang === lang() ? coreWords : null;
+    if (!w) {
+      // No core to ask (it did not load, or trapped before answering): the service worker reads _locales.
+      try { w = await chrome.runtime.sendMessage({ type: 'precall:words', lang: lang() }); } catch { w = null; }
+      if (!w || w.failed) {
+        w = Object.fromEntries(['brand', 'collapse', 'expand', 'move_corner', 'message_title', key]
+          .map((k) => [k, chrome.i18n.getMessage(`overlay_${k}`)]));
+      }
+    }
+    if (seq === draws) precallOverlay.message(text || w[key], w);
+  }
 
   function now() {
     // A trainer's demo clock from settings, else the real time.
@@ -148,7 +169,7 @@
   /** Writes a dial or its outcome; resolves to { ok } or { failed: 'quota' | 'invalid' | 'storage', message }. */
   async function writeLog(key, recording) {
     try {
-      const reply = await chrome.runtime.sendMessage({ type: 'precall:log-record', patient: key, recording, config: settings.config });
+      const reply = await chrome.runtime.sendMessage({ type: 'precall:log-record', patient: key, recording, config: config() });
       return reply || { failed: 'storage' };
     } catch {
       return { failed: 'storage' };
@@ -158,7 +179,7 @@
   function input(extra) {
     // settings.profiles: a clinic's own site profiles (JSON), tried before the built-in ones.
     return {
-      config: settings.config, now_ms: now(), phone_text: settings.dial && settings.dial.phone_text,
+      config: config(), now_ms: now(), phone_text: settings.dial && settings.dial.phone_text,
       profiles: settings.profiles || [], templates: settings.templates, managed, ...extra,
     };
   }
@@ -229,6 +250,7 @@
         ? { status: 'not_patient_page' }
         : await checkWith({ call_log: await readLog(key) });
       if (result.status === 'related') { schedule(); return; }
+      if (result.words) coreWords = { ...result.words, lang: result.locale };
       if (core.state) lastState = core.state();
       lastKey = result.patient_key;
       lastResult = result.status === 'ok' ? result : null;
@@ -241,10 +263,10 @@
       }
       probeDelay = QUIET_MS;
       lastPanel = drawn;
-      if (result.status === 'ok') precallOverlay.show(result.panel, panelHooks(result));
-      else if (result.status === 'input_error') precallOverlay.message(result.error, words());
-      else if (result.status === 'too_large') precallOverlay.message(words().too_large, words());
-      else precallOverlay.hide();
+      if (result.status === 'ok') { draws += 1; precallOverlay.show(result.panel, panelHooks(result)); }
+      else if (result.status === 'input_error') say('check_failed', result.error);
+      else if (result.status === 'too_large') say('too_large');
+      else { draws += 1; precallOverlay.hide(); }
     } catch (err) {
       failed(err, key);
     } finally {
@@ -394,7 +416,7 @@
     lastPanel = '';
     lastKey = key; // not this patient again until the page changes
     const stage = err && err.stage;
-    precallOverlay.message(stage === 'load' ? words().load : stage === 'too_large' ? words().too_large : words().fail, words());
+    say(stage === 'load' ? 'load_failed' : stage === 'too_large' ? 'too_large' : 'check_failed');
     if (core && core.inPage) reload();
   }
 
@@ -452,7 +474,7 @@
       core = await loadCore();
     } catch (err) {
       console.warn('precall: the core could not load', err && err.name);
-      precallOverlay.message(words().load, words());
+      say('load_failed');
       return;
     }
     await run();

@@ -59,6 +59,9 @@ button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-v
   .brand, h3, .row > span, .hint { color: #9da7b3; }
   .blocked .verdict, .g-do_not h3, .g-do_not li, .status.error { color: #ff7b72; }
   .ok .verdict, .g-reasons h3, .status.saved { color: #56d364; }
+  .g-before h3 { color: #e3b341; }
+  summary { color: #79c0ff; }
+  fieldset { border-color: #30363d; }
 }`;
   const SHOWN_GROUPS = ['do_not', 'before', 'reasons'];
   let host = null;
@@ -90,7 +93,10 @@ button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-v
       root.adoptedStyleSheets = [sheet];
       // Handled inside the shadow root (targets are not retargeted there), then stopped at the
       // host: keys typed in the dialog are ours, the MIS's shortcuts must not see them.
-      root.addEventListener('keydown', (e) => { if (keyHandler) keyHandler(e); });
+      root.addEventListener('keydown', (e) => {
+        if (e.key === 'Tab') return trapTab(e);
+        if (keyHandler) keyHandler(e);
+      });
       for (const type of ['keydown', 'keyup', 'keypress']) host.addEventListener(type, (e) => e.stopPropagation());
       // A click on the dimmed backdrop does nothing (a stray click must not cancel or dial).
     }
@@ -99,6 +105,21 @@ button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-v
       document.documentElement.append(host);
     }
     return root;
+  }
+
+  /** Tab and Shift+Tab stay inside the (modal) dialog: the keyboard never lands on the page behind it. */
+  function trapTab(e) {
+    const box = root.firstElementChild;
+    if (!box) return;
+    const focusable = [...box.querySelectorAll('button, input, select, summary, a[href]')]
+      .filter((n) => !n.disabled && !n.closest('[hidden]') && n.getClientRects().length);
+    if (!focusable.length) return;
+    const i = focusable.indexOf(root.activeElement);
+    const next = e.shiftKey ? (i <= 0 ? focusable.length - 1 : i - 1) : (i === focusable.length - 1 ? 0 : i + 1);
+    if ((e.shiftKey && i <= 0) || (!e.shiftKey && (i === -1 || i === focusable.length - 1))) {
+      e.preventDefault();
+      focusable[next].focus();
+    }
   }
 
   function close() {

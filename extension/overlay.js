@@ -74,6 +74,7 @@ li { margin: 2px 0; unicode-bidi: isolate; }
   let root = null;
   // From content.js: the outcome form from the panel, and the dial guard for our own links.
   let hooks = {};
+  let lastWords = null;
 
   function el(tag, className, text) {
     const e = document.createElement(tag);
@@ -121,6 +122,7 @@ li { margin: 2px 0; unicode-bidi: isolate; }
 
   function header(title, verdictClass, words) {
     const head = el('header');
+    head.setAttribute('role', 'presentation'); // the panel's own header, not the page's banner
     head.append(el('span', 'brand', words.brand));
     const badge = el('span', 'badge', title);
     badge.setAttribute('data-testid', 'verdict');
@@ -129,11 +131,37 @@ li { margin: 2px 0; unicode-bidi: isolate; }
       ui.corner = (ui.corner + 1) % CORNERS.length;
       host.setAttribute('data-corner', CORNERS[ui.corner]);
     }));
-    head.append(button(words.collapse, '▁', () => {
-      ui.collapsed = !ui.collapsed;
-      root.firstElementChild.classList.toggle('collapsed', ui.collapsed);
-    }));
+    const toggle = button(ui.collapsed ? words.expand : words.collapse, '▁', () => setCollapsed(!ui.collapsed, words));
+    toggle.setAttribute('data-testid', 'collapse');
+    toggle.setAttribute('aria-expanded', String(!ui.collapsed));
+    head.append(toggle);
     return head;
+  }
+
+  /** Collapses or expands the panel; the toggle says which it will do next. */
+  function setCollapsed(collapsed, words) {
+    ui.collapsed = collapsed;
+    const box = root.firstElementChild;
+    if (!box) return;
+    box.classList.toggle('collapsed', collapsed);
+    const toggle = box.querySelector('[data-testid="collapse"]');
+    if (toggle && words) {
+      const label = collapsed ? words.expand : words.collapse;
+      toggle.title = label;
+      toggle.setAttribute('aria-label', label);
+      toggle.setAttribute('aria-expanded', String(!collapsed));
+    }
+  }
+
+  /** Escape inside the panel collapses it and leaves the focus on its toggle (keyboard users). */
+  function escapeCollapses(box, words) {
+    box.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape' || ui.collapsed) return;
+      e.preventDefault();
+      setCollapsed(true, words);
+      const toggle = box.querySelector('[data-testid="collapse"]');
+      if (toggle) toggle.focus();
+    });
   }
 
   function scriptSection(out, words) {
@@ -190,6 +218,7 @@ li { margin: 2px 0; unicode-bidi: isolate; }
     hooks = extra || {};
     const shadow = ensureHost();
     const words = panel.words;
+    lastWords = words;
     const box = el('div', `panel v-${panel.verdict}`);
     box.setAttribute('role', 'complementary');
     box.setAttribute('aria-label', words.brand);
@@ -238,15 +267,15 @@ li { margin: 2px 0; unicode-bidi: isolate; }
       body.append(actions);
     }
     box.append(body);
+    escapeCollapses(box, words);
     shadow.replaceChildren(box);
   }
 
   /** Shows the panel expanded and moves the keyboard focus to it (the keyboard shortcut). */
   function open() {
     if (!host || !host.isConnected || !root.firstElementChild) return false;
-    ui.collapsed = false;
     const box = root.firstElementChild;
-    box.classList.remove('collapsed');
+    setCollapsed(false, lastWords);
     box.setAttribute('tabindex', '-1');
     const first = box.querySelector('[data-testid="outcome-open"]') || box;
     first.focus();
@@ -259,10 +288,14 @@ li { margin: 2px 0; unicode-bidi: isolate; }
     const box = el('div', 'panel v-error');
     box.setAttribute('role', 'status');
     box.setAttribute('data-testid', 'message');
-    box.append(header('!', 'error', words));
+    box.setAttribute('aria-label', words.brand);
+    box.classList.toggle('collapsed', ui.collapsed);
+    lastWords = words;
+    box.append(header(words.message_title || '!', 'error', words));
     const body = el('div', 'body');
     body.append(el('p', 'line', text));
     box.append(body);
+    escapeCollapses(box, words);
     shadow.replaceChildren(box);
   }
 

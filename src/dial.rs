@@ -236,137 +236,59 @@ pub fn find_phones(text: &str, max: usize) -> Vec<FoundPhone> {
     found
 }
 
-/// The words of the dialog before a dial and of the outcome form, per locale.
+crate::present::words_table!(
+    /// The dialog's and the outcome form's words, from `_locales/*/messages.json` (`dialog_*`).
+    DialText,
+    "dialog_",
+    [brand, dial_call, dial_message, dial_anyway, cancel, blocked, override_prompt, override_other, override_placeholder, override_logged, reasons, warnings, do_not, script, checking, check_failed, outcome_title, callback_at, note, purpose, channel, save, later, saved, record_outcome, storage_full, save_failed, retry, open_options, keys_hint]
+);
+
+/// The words of the dialog before a dial and of the outcome form, per locale (`dialog_*` in
+/// `_locales`; the lists by value: `dialog_outcome_reached`, `dialog_purpose_invite`, ...).
 #[derive(Debug, PartialEq, Serialize)]
 pub struct DialWords {
-    pub brand: &'static str,
-    pub dial_call: &'static str,
-    pub dial_message: &'static str,
-    pub dial_anyway: &'static str,
-    pub cancel: &'static str,
-    pub blocked: &'static str,
-    pub override_prompt: &'static str,
+    #[serde(flatten)]
+    pub text: DialText,
     pub override_reasons: [&'static str; 3],
-    pub override_other: &'static str,
-    pub override_placeholder: &'static str,
-    pub override_logged: &'static str,
-    pub reasons: &'static str,
-    pub warnings: &'static str,
-    pub do_not: &'static str,
-    pub script: &'static str,
-    pub checking: &'static str,
-    pub check_failed: &'static str,
-    pub outcome_title: &'static str,
     pub outcomes: [(&'static str, &'static str); 7],
-    pub callback_at: &'static str,
-    pub note: &'static str,
-    pub purpose: &'static str,
     pub purposes: [(&'static str, &'static str); 4],
-    pub channel: &'static str,
     /// The channels an outcome recorded from the panel may name.
     pub channels: [(&'static str, &'static str); 5],
-    pub save: &'static str,
-    pub later: &'static str,
-    pub saved: &'static str,
-    pub record_outcome: &'static str,
-    pub storage_full: &'static str,
-    pub save_failed: &'static str,
-    pub retry: &'static str,
-    pub open_options: &'static str,
-    pub keys_hint: &'static str,
+}
+
+const OUTCOMES: [&str; 7] = ["reached", "no_answer", "busy", "booked", "declined", "callback", "do_not_call"];
+const PURPOSES: [&str; 4] = ["reminder", "followup", "invite", "offer"];
+const CHANNELS: [&str; 5] = ["call", "whatsapp", "telegram", "sms", "viber"];
+
+impl DialWords {
+    /// Every key the dialog reads from `_locales`.
+    pub fn keys() -> Vec<String> {
+        let mut keys: Vec<String> = DialText::KEYS.iter().map(|k| k.to_string()).collect();
+        keys.extend((1..=3).map(|i| format!("dialog_override_reason_{i}")));
+        keys.extend(OUTCOMES.iter().map(|v| format!("dialog_outcome_{v}")));
+        keys.extend(PURPOSES.iter().map(|v| format!("dialog_purpose_{v}")));
+        keys.extend(CHANNELS.iter().map(|v| format!("dialog_channel_{v}")));
+        keys
+    }
+
+    fn load(locale: Locale) -> Self {
+        let m = |key: String| crate::i18n::message(locale, &key);
+        let pairs = |prefix: &str, values: &[&'static str]| -> Vec<(&'static str, &'static str)> {
+            values.iter().map(|v| (*v, m(format!("dialog_{prefix}_{v}")))).collect()
+        };
+        DialWords {
+            text: DialText::load(locale),
+            override_reasons: [1, 2, 3].map(|i| m(format!("dialog_override_reason_{i}"))),
+            outcomes: pairs("outcome", &OUTCOMES).try_into().expect("7 outcomes"),
+            purposes: pairs("purpose", &PURPOSES).try_into().expect("4 purposes"),
+            channels: pairs("channel", &CHANNELS).try_into().expect("5 channels"),
+        }
+    }
 }
 
 pub fn words(locale: Locale) -> &'static DialWords {
-    match locale {
-        Locale::Ru => &DialWords {
-            brand: "Перед звонком",
-            dial_call: "Позвонить",
-            dial_message: "Написать",
-            dial_anyway: "Всё равно связаться",
-            cancel: "Отмена",
-            blocked: "Нельзя",
-            override_prompt: "Связаться, несмотря на запрет? Укажите причину — она попадёт в журнал:",
-            override_reasons: ["Пациент сам просил связаться", "Срочно: поручение врача", "В МИС устаревшие данные"],
-            override_other: "Другая причина…",
-            override_placeholder: "Причина (коротко)",
-            override_logged: "Причина будет записана в журнал звонков.",
-            reasons: "Повод для контакта",
-            warnings: "Перед контактом",
-            do_not: "Нельзя",
-            script: "Сценарий",
-            checking: "Проверяю…",
-            check_failed: "Проверка не удалась. Можно связаться как обычно или отменить.",
-            outcome_title: "Итог контакта",
-            outcomes: [
-                ("reached", "Дозвонился"),
-                ("no_answer", "Не ответил"),
-                ("busy", "Занято"),
-                ("booked", "Записан"),
-                ("declined", "Отказался"),
-                ("callback", "Перезвонить…"),
-                ("do_not_call", "Просит не беспокоить"),
-            ],
-            callback_at: "Перезвонить",
-            note: "Заметка (необязательно)",
-            purpose: "Цель",
-            purposes: [("reminder", "напоминание"), ("followup", "после лечения"), ("invite", "приглашение"), ("offer", "предложение")],
-            channel: "Канал",
-            channels: [("call", "звонок"), ("whatsapp", "WhatsApp"), ("telegram", "Telegram"), ("sms", "SMS"), ("viber", "Viber")],
-            save: "Сохранить",
-            later: "Не сейчас",
-            saved: "Записано в журнал звонков",
-            record_outcome: "Итог звонка",
-            storage_full: "Не сохранено: память расширения заполнена. Запись осталась в форме — выгрузите журнал в настройках расширения, освободите место и нажмите «Сохранить» ещё раз.",
-            save_failed: "Не сохранено в журнал. Запись осталась в форме — нажмите «Сохранить» ещё раз.",
-            retry: "Сохранить ещё раз",
-            open_options: "Настройки и выгрузка журнала",
-            keys_hint: "Клавиши 1–7 — итог, Enter — сохранить, Esc — закрыть",
-        },
-        Locale::En => &DialWords {
-            brand: "Pre-call check",
-            dial_call: "Call",
-            dial_message: "Write",
-            dial_anyway: "Contact anyway",
-            cancel: "Cancel",
-            blocked: "Do not",
-            override_prompt: "Contact despite the block? Give a reason; it goes into the call log:",
-            override_reasons: ["The patient asked to be contacted", "Urgent: the doctor's instruction", "The MIS data is out of date"],
-            override_other: "Another reason…",
-            override_placeholder: "Reason (short)",
-            override_logged: "The reason is written to the call log.",
-            reasons: "Reason to contact",
-            warnings: "Before you contact",
-            do_not: "Do not",
-            script: "Script",
-            checking: "Checking…",
-            check_failed: "The check failed. You can contact as usual or cancel.",
-            outcome_title: "Outcome",
-            outcomes: [
-                ("reached", "Reached"),
-                ("no_answer", "No answer"),
-                ("busy", "Busy"),
-                ("booked", "Booked"),
-                ("declined", "Declined"),
-                ("callback", "Call back at…"),
-                ("do_not_call", "Asked not to be contacted"),
-            ],
-            callback_at: "Call back at",
-            note: "Note (optional)",
-            purpose: "Purpose",
-            purposes: [("reminder", "reminder"), ("followup", "follow-up"), ("invite", "invitation"), ("offer", "offer")],
-            channel: "Channel",
-            channels: [("call", "call"), ("whatsapp", "WhatsApp"), ("telegram", "Telegram"), ("sms", "SMS"), ("viber", "Viber")],
-            save: "Save",
-            later: "Not now",
-            saved: "Saved to the call log",
-            record_outcome: "Call outcome",
-            storage_full: "Not saved: the extension's storage is full. The entry is still in the form: export the log from the extension's options, free some space and press Save again.",
-            save_failed: "Not saved to the log. The entry is still in the form: press Save again.",
-            retry: "Save again",
-            open_options: "Options and log export",
-            keys_hint: "Keys 1–7: outcome, Enter: save, Esc: close",
-        },
-    }
+    static WORDS: [std::sync::OnceLock<DialWords>; 2] = [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+    WORDS[locale as usize].get_or_init(|| DialWords::load(locale))
 }
 
 /// The dialog's head for the contact about to be made.
@@ -416,6 +338,16 @@ mod tests {
             Some(Purpose::Followup)
         );
         assert_eq!(implied_purpose(&[r(ReasonKind::HygieneDue)]), Some(Purpose::Invite));
+    }
+
+    #[test]
+    fn every_dialog_word_is_in_both_locales_files() {
+        for l in [Locale::Ru, Locale::En] {
+            let missing: Vec<String> = DialWords::keys().into_iter().filter(|k| !crate::i18n::has(l, k)).collect();
+            assert!(missing.is_empty(), "{l:?} lacks {missing:?}");
+        }
+        assert_eq!(words(Locale::Ru).text.cancel, "Отмена");
+        assert_eq!(words(Locale::En).outcomes[1], ("no_answer", "No answer"));
     }
 
     #[test]

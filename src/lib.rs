@@ -7,6 +7,7 @@
 pub mod calllog;
 pub mod dial;
 pub mod extract;
+pub mod i18n;
 pub mod model;
 pub mod prefs;
 pub mod present;

@@ -54,99 +54,53 @@ pub struct Panel {
     pub words: &'static Words,
 }
 
-/// Words of the overlay's own chrome, per locale (sent with the panel: the JS draws it).
-#[derive(Debug, PartialEq, Serialize)]
-pub struct Words {
-    pub do_not: &'static str,
-    pub before: &'static str,
-    pub reasons: &'static str,
-    pub do_not_offer: &'static str,
-    pub context: &'static str,
-    pub not_verified: &'static str,
-    pub not_read: &'static str,
-    pub unreadable: &'static str,
-    pub channel: &'static str,
-    pub from: &'static str,
-    pub contact_reading: &'static str,
-    pub original_note: &'static str,
-    pub uncertain: &'static str,
-    pub collapse: &'static str,
-    pub expand: &'static str,
-    pub move_corner: &'static str,
-    pub script: &'static str,
-    pub drafts: &'static str,
-    pub copy: &'static str,
-    pub copied: &'static str,
-    pub open: &'static str,
-    pub brand: &'static str,
+/// Defines a table of words read from `_locales` (keys `<prefix><field>`), with the list of its
+/// keys for the test that both files have them.
+macro_rules! words_table {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal, [$($field:ident),* $(,)?]) => {
+        $(#[$doc])*
+        #[derive(Debug, PartialEq, Serialize)]
+        pub struct $name {
+            $(pub $field: &'static str,)*
+        }
+
+        impl $name {
+            pub const KEYS: &'static [&'static str] = &[$(concat!($prefix, stringify!($field))),*];
+
+            fn load(locale: Locale) -> Self {
+                $name { $($field: crate::i18n::message(locale, concat!($prefix, stringify!($field))),)* }
+            }
+        }
+    };
 }
+pub(crate) use words_table;
+
+words_table!(
+    /// Words of the overlay's own chrome, per locale (sent with the panel: the JS draws it),
+    /// from `_locales/*/messages.json` (`overlay_*`).
+    Words,
+    "overlay_",
+    [
+        do_not, before, reasons, do_not_offer, context, not_verified, not_read, unreadable, channel, from,
+        contact_reading, original_note, uncertain, collapse, expand, move_corner, script, drafts, copy, copied,
+        open, brand, load_failed, check_failed, too_large, message_title,
+    ]
+);
 
 pub fn words(locale: Locale) -> &'static Words {
-    match locale {
-        Locale::Ru => &Words {
-            do_not: "Нельзя",
-            before: "Перед контактом",
-            reasons: "Повод для контакта",
-            do_not_offer: "Не предлагать",
-            context: "Контекст",
-            not_verified: "Не проверено",
-            not_read: "не прочитано на странице",
-            unreadable: "не удалось понять",
-            channel: "Канал",
-            from: "можно с",
-            contact_reading: "Как связываться",
-            original_note: "Исходная заметка",
-            uncertain: "не уверен, как это прочитать",
-            collapse: "Свернуть",
-            expand: "Развернуть",
-            move_corner: "Переместить",
-            script: "Сценарий звонка",
-            drafts: "Сообщение",
-            copy: "Копировать",
-            copied: "Скопировано",
-            open: "Открыть",
-            brand: "Перед звонком",
-        },
-        Locale::En => &Words {
-            do_not: "Do not",
-            before: "Before you contact",
-            reasons: "Reason to contact",
-            do_not_offer: "Do not offer",
-            context: "Context",
-            not_verified: "Not verified",
-            not_read: "not read on the page",
-            unreadable: "could not be understood",
-            channel: "Channel",
-            from: "from",
-            contact_reading: "How to contact",
-            original_note: "Original note",
-            uncertain: "not sure how to read this",
-            collapse: "Collapse",
-            expand: "Expand",
-            move_corner: "Move",
-            script: "Call script",
-            drafts: "Message",
-            copy: "Copy",
-            copied: "Copied",
-            open: "Open",
-            brand: "Pre-call check",
-        },
-    }
+    static WORDS: [std::sync::OnceLock<Words>; 2] = [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+    WORDS[locale as usize].get_or_init(|| Words::load(locale))
 }
 
 pub fn verdict_title(verdict: Verdict, locale: Locale) -> &'static str {
-    match (locale, verdict) {
-        (Locale::Ru, Verdict::DoNotContact) => "Не связываться",
-        (Locale::Ru, Verdict::NotVerified) => "Не проверено — не хватает данных",
-        (Locale::Ru, Verdict::Wait) => "Подождать",
-        (Locale::Ru, Verdict::MessageOnly) => "Только сообщение",
-        (Locale::Ru, Verdict::Call) => "Можно звонить",
-        (Locale::En, Verdict::DoNotContact) => "Do not contact",
-        (Locale::En, Verdict::NotVerified) => "Not verified - data missing",
-        (Locale::En, Verdict::Wait) => "Wait",
-        (Locale::En, Verdict::MessageOnly) => "Message only",
-        (Locale::En, Verdict::Call) => "OK to call",
-    }
+    let key = match verdict {
+        Verdict::DoNotContact => "overlay_verdict_do_not_contact",
+        Verdict::NotVerified => "overlay_verdict_not_verified",
+        Verdict::Wait => "overlay_verdict_wait",
+        Verdict::MessageOnly => "overlay_verdict_message_only",
+        Verdict::Call => "overlay_verdict_call",
+    };
+    crate::i18n::message(locale, key)
 }
 
 /// The patient's name as the page gives it, or composed from its parts.
@@ -221,7 +175,7 @@ pub fn panel(assessment: &Assessment, snapshot: &Snapshot, locale: Locale) -> Pa
         subtitle.push(format!("{}: {}", w.channel, ch.label(locale)));
     }
     if let Some(next) = &assessment.next_window {
-        subtitle.push(format!("{} {}", w.from, short_date_time(next)));
+        subtitle.push(format!("{} {}", w.from, short_date_time(next, locale)));
     }
     let (preferences, uncertain) = match &assessment.preferences {
         Some(p) => (Some(crate::prefs::describe(p, locale)), crate::prefs::is_uncertain(p)),
@@ -241,21 +195,23 @@ pub fn panel(assessment: &Assessment, snapshot: &Snapshot, locale: Locale) -> Pa
     }
 }
 
-/// "2026-11-23T12:00:00+03:00" -> "23.11 12:00": the administrator reads local wall time.
-fn short_date_time(rfc3339: &str) -> String {
+/// "2026-11-23T12:00:00+03:00" -> "пн 23.11 12:00" / "Mon 23 Nov 12:00": the administrator
+/// reads the local wall time the window opens.
+fn short_date_time(rfc3339: &str, locale: Locale) -> String {
     match chrono::DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(d) => d.format("%d.%m %H:%M").to_string(),
+        Ok(d) => crate::rules::text::short_date_time(locale, d.naive_local()),
         Err(_) => rfc3339.to_string(),
     }
 }
 
 /// The context the checks gathered (`rules::context`), as lines the administrator reads when
-/// asked "which doctor was that?".
+/// asked "which doctor was that?". The labels come from `_locales` (`overlay_context_*`); the
+/// dates are written the locale's way (`rules::text`).
 fn context_items(context: &serde_json::Value, locale: Locale) -> Vec<Item> {
     use serde_json::Value;
-    let ru = locale == Locale::Ru;
+    let m = |key| crate::i18n::message(locale, key);
     let s = |v: &Value| v.as_str().map(str::to_string);
-    let date = |v: &Value| s(v).map(|d| ru_date(&d)).unwrap_or_default();
+    let date = |v: &Value| s(v).map(|d| local_date(&d, locale)).unwrap_or_default();
     let who = |v: &Value| {
         let doctor = s(&v["doctor"]).unwrap_or_default();
         match s(&v["specialty"]) {
@@ -269,53 +225,49 @@ fn context_items(context: &serde_json::Value, locale: Locale) -> Vec<Item> {
     let v = &context["last_visit"];
     if v.is_object() {
         let services: Vec<&str> = v["services"].as_array().map(|a| a.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
-        let head = if ru { "Последний визит" } else { "Last visit" };
+        let head = m("overlay_context_last_visit");
         push(format!("{head}: {}, {}{}{}", date(&v["date"]), who(v), if services.is_empty() { "" } else { ": " }, services.join(", ")), "last_visit");
     }
     for a in context["upcoming"].as_array().into_iter().flatten() {
-        let start = s(&a["start"]).map(|t| ru_date_time(&t)).unwrap_or_default();
-        let head = if ru { "Запись" } else { "Booked" };
+        let start = s(&a["start"]).map(|t| local_date_time(&t, locale)).unwrap_or_default();
+        let head = m("overlay_context_booked");
         let service = s(&a["service"]).map(|x| format!(" — {x}")).unwrap_or_default();
         push(format!("{head}: {start}, {}{service}", who(a)), "upcoming");
     }
     for i in context["open_plan_items"].as_array().into_iter().flatten() {
-        let head = if ru { "В плане" } else { "In the plan" };
-        let urgent = if i["urgent"].as_bool() == Some(true) { if ru { ", срочно" } else { ", urgent" } } else { "" };
-        let due = s(&i["due"]).map(|d| format!("{} {}", if ru { ", до" } else { ", by" }, ru_date(&d))).unwrap_or_default();
+        let head = m("overlay_context_in_plan");
+        let urgent = if i["urgent"].as_bool() == Some(true) { format!(", {}", m("overlay_context_urgent")) } else { String::new() };
+        let due = s(&i["due"]).map(|d| format!(", {} {}", m("overlay_context_by"), local_date(&d, locale))).unwrap_or_default();
         push(format!("{head}: {}{urgent}{due} — {}", s(&i["name"]).unwrap_or_default(), who(i)), "open_plan_items");
     }
     for r in context["relatives"].as_array().into_iter().flatten() {
-        let head = if ru { "Родственник" } else { "Relative" };
+        let head = m("overlay_context_relative");
         let relation = s(&r["relation"]).map(|x| format!(" ({x})")).unwrap_or_default();
         let booked = match r["booked"].as_bool() {
-            Some(true) => if ru { ", записан" } else { ", booked" },
-            _ => "",
+            Some(true) => format!(", {}", m("overlay_context_relative_booked")),
+            _ => String::new(),
         };
         push(format!("{head}: {}{relation}{booked}", s(&r["name"]).unwrap_or_default()), "relatives");
     }
     let unanswered = context["attempts"]["unanswered_since_reached"].as_u64().unwrap_or(0);
     if unanswered > 0 {
-        let text = if ru {
-            format!("Без ответа с последнего разговора: {unanswered}")
-        } else {
-            format!("Unanswered since the last conversation: {unanswered}")
-        };
-        push(text, "attempts");
+        push(format!("{}: {unanswered}", m("overlay_context_unanswered")), "attempts");
     }
     items
 }
 
-/// "2026-10-19" -> "19.10.2026" (the way Russian MIS pages and administrators write dates).
-fn ru_date(iso: &str) -> String {
+/// "2026-10-19" -> "19.10.2026" / "19 Oct 2026" (the way the locale's administrators write dates).
+fn local_date(iso: &str, locale: Locale) -> String {
     match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
-        Ok(d) => d.format("%d.%m.%Y").to_string(),
+        Ok(d) => crate::rules::text::full_date(locale, d),
         Err(_) => iso.to_string(),
     }
 }
 
-fn ru_date_time(iso: &str) -> String {
+/// "19.10.2026 14:00" / "19 Oct 2026 14:00".
+fn local_date_time(iso: &str, locale: Locale) -> String {
     match crate::model::LocalDateTime::parse(iso) {
-        Some(t) => t.naive.format("%d.%m.%Y %H:%M").to_string(),
+        Some(t) => format!("{} {}", crate::rules::text::full_date(locale, t.naive.date()), t.naive.format("%H:%M")),
         None => iso.to_string(),
     }
 }
@@ -356,7 +308,7 @@ mod tests {
         let nv = &p.groups.last().unwrap().items;
         assert_eq!(nv[0].text, "Планы лечения: не прочитано на странице");
         assert!(nv[1].text.starts_with("Визиты: не удалось понять (bad date)"));
-        assert_eq!(p.subtitle.as_deref(), Some("Канал: WhatsApp · можно с 23.11 12:00"));
+        assert_eq!(p.subtitle.as_deref(), Some("Канал: WhatsApp · можно с пн 23.11 12:00"));
         assert_eq!(p.title, "Подождать");
         let context: Vec<&str> = p.groups[3].items.iter().map(|i| i.text.as_str()).collect();
         assert_eq!(
@@ -364,6 +316,35 @@ mod tests {
             vec![
                 "Последний визит: 12.11.2026, Петрова А. В. (терапевт): Гигиена",
                 "В плане: Лечение 46, срочно, до 01.12.2026 — Петрова А. В.",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_word_is_in_both_locales_files() {
+        let verdicts = Verdict::ALL.iter().map(|v| format!("overlay_verdict_{}", serde_json::to_value(v).unwrap().as_str().unwrap()));
+        let context = ["last_visit", "booked", "in_plan", "urgent", "by", "relative", "relative_booked", "unanswered"]
+            .map(|k| format!("overlay_context_{k}"));
+        let keys: Vec<String> = Words::KEYS.iter().map(|k| k.to_string()).chain(verdicts).chain(context).collect();
+        for locale in [Locale::Ru, Locale::En] {
+            let missing: Vec<&String> = keys.iter().filter(|k| !crate::i18n::has(locale, k)).collect();
+            assert!(missing.is_empty(), "{locale:?} lacks {missing:?}");
+        }
+        assert_eq!(words(Locale::Ru).collapse, "Свернуть");
+        assert_eq!(words(Locale::En).collapse, "Collapse");
+        assert_eq!(verdict_title(Verdict::Call, Locale::En), "OK to call");
+    }
+
+    #[test]
+    fn english_dates() {
+        let p = panel(&assessment(), &Snapshot::default(), Locale::En);
+        assert_eq!(p.subtitle.as_deref(), Some("Channel: WhatsApp · from Mon 23 Nov 12:00"));
+        let context: Vec<&str> = p.groups[3].items.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(
+            context,
+            vec![
+                "Last visit: 12 Nov 2026, Петрова А. В. (терапевт): Гигиена",
+                "In the plan: Лечение 46, urgent, by 1 Dec 2026 — Петрова А. В.",
             ]
         );
     }

@@ -108,6 +108,8 @@ struct CheckResult {
     /// An input the core could not take (bad settings, unknown time zone), in words.
     error: Option<String>,
     locale: Locale,
+    /// The overlay's own words in this locale (for the messages drawn without a panel).
+    words: Option<&'static present::Words>,
     panel: Option<Panel>,
     /// The purpose of the contact: the one given, else the one the first reason implies.
     purpose: Option<Purpose>,
@@ -200,6 +202,7 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     input.apply_managed();
     let (config, config_problem) = config_from(input.config.take());
     let locale = config.locale;
+    let words = Some(present::words(locale));
     let mut custom_problems = Vec::new();
     if let Some(list) = input.profiles.take() {
         let mut parsed = Vec::new();
@@ -216,20 +219,20 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         CUSTOM.with(|c| *c.borrow_mut() = parsed);
     }
     let Some(picked) = pick(dom, url) else {
-        return to_js(&CheckResult { status: "not_patient_page", locale, ..Default::default() });
+        return to_js(&CheckResult { status: "not_patient_page", locale, words, ..Default::default() });
     };
     let profile = picked.name.clone();
     let patient_key = extract::patient_key_at(dom, &picked, url);
     if patient_key.is_none() && !picked.patient_key.is_empty() {
         // The profile says where the shown patient's id is, and it is empty: the MIS has not
         // put a record on screen yet (an SPA still loading it). Nothing to judge yet.
-        return to_js(&CheckResult { status: "not_patient_page", profile: Some(profile), locale, ..Default::default() });
+        return to_js(&CheckResult { status: "not_patient_page", profile: Some(profile), locale, words, ..Default::default() });
     }
     if input.key_only {
-        return to_js(&CheckResult { status: "key", profile: Some(profile), patient_key, locale, ..Default::default() });
+        return to_js(&CheckResult { status: "key", profile: Some(profile), patient_key, locale, words, ..Default::default() });
     }
     let dial_spec = picked.dial.clone();
-    let base = CheckResult { profile: Some(profile.clone()), patient_key: patient_key.clone(), locale, ..Default::default() };
+    let base = CheckResult { profile: Some(profile.clone()), patient_key: patient_key.clone(), locale, words, ..Default::default() };
     // Related reads (same-origin, read-only, declared by the profile): a reply is used only
     // for the very request this page needs now, so a reply fetched for the previous patient
     // never fills this one's card.
