@@ -16,10 +16,11 @@
 // <body> does not drop them; before each run the hosts are moved into <body> (same position:
 // fixed boxes, same shadow roots), and the test checks that colour contrast was really computed.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { copyPackageFiles } from '../../scripts/package.mjs';
 import {
   demoPatients, launchBrowser, readDialog, ROOT, setSettings, startDemoMis, TEST_CLOCK, waitForDialog, waitForOverlay,
 } from './harness.mjs';
@@ -34,7 +35,7 @@ let patients;
 
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'precall-a11y-'));
-  for (const f of ['manifest.json', '_locales', 'extension']) cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
+  copyPackageFiles(dir);
   for (const f of ['overlay.js', 'dialog.js']) {
     const file = path.join(dir, 'extension', f);
     const text = readFileSync(file, 'utf8');

@@ -5,10 +5,11 @@
 // way; the user's choice (settings.config.locale) wins over the browser's. The expected words
 // are read from _locales, the files the extension reads.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { copyPackageFiles } from '../../scripts/package.mjs';
 import {
   demoPatients, launchBrowser, ROOT, setSettings, startDemoMis, TEST_CLOCK, waitForDialog, waitForOverlay,
 } from './harness.mjs';
@@ -109,7 +110,7 @@ test("the user's choice wins over the browser's language, and applies without a 
 test('without a core (a broken .wasm) the message is in the browser\'s language too', async () => {
   // The words then come from _locales through the service worker, not from the core.
   const dir = mkdtempSync(path.join(tmpdir(), 'precall-broken-en-'));
-  for (const f of ['manifest.json', '_locales', 'extension']) cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
+  copyPackageFiles(dir);
   writeFileSync(path.join(dir, 'extension/pkg/precall_bg.wasm'), 'this is not WebAssembly');
   const browser = await launchBrowser({ extensionDir: dir, lang: 'en' });
   try {
