@@ -47,6 +47,9 @@ struct CheckInput {
     related: Option<std::collections::BTreeMap<String, RelatedReply>>,
     /// A clinic's own profiles (settings): JSON text or objects, tried before the built-in ones.
     profiles: Option<Vec<serde_json::Value>>,
+    /// Teach mode: the element the user clicked for a target the profile did not read. The
+    /// answer is `status: "teach"` with the place chosen, what it reads, and the profile.
+    teach: Option<extract::teach::Request>,
 }
 
 /// One related read as the content script made it.
@@ -92,6 +95,12 @@ struct CheckResult {
     /// With `status: "related"`: the same-origin, read-only requests the profile declares for
     /// this page; send them and check again with the replies in `related`.
     related: Vec<extract::related::RelatedRequest>,
+    /// What the profile found on the page (sections, fields, alternatives matched).
+    coverage: Option<extract::Coverage>,
+    /// Targets teach mode offers: what the profile did not read here.
+    teach_targets: Vec<&'static str>,
+    /// Teach mode's answer (`status: "teach"`), or why it has none (`error`).
+    teach: Option<extract::teach::Outcome>,
 }
 
 /// How long reading one page may take (ms): past it the page is "too large to check" (the
@@ -204,6 +213,12 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     if input.key_only {
         return to_js(&CheckResult { status: "key", profile: Some(profile), patient_key, locale, ..Default::default() });
     }
+    if let Some(req) = input.teach.take() {
+        return match extract::teach::teach(dom, &picked, &origin_of(url), url, &req) {
+            Ok(outcome) => to_js(&CheckResult { status: "teach", profile: Some(profile), teach: Some(outcome), locale, ..Default::default() }),
+            Err(e) => to_js(&CheckResult { status: "teach", profile: Some(profile), error: Some(e), locale, ..Default::default() }),
+        };
+    }
     let dial_spec = picked.dial.clone();
     let base = CheckResult { profile: Some(profile.clone()), patient_key: patient_key.clone(), locale, ..Default::default() };
     // Related reads (same-origin, read-only, declared by the profile): a reply is used only
@@ -242,6 +257,8 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         let parse = |html: &str| parse_document(html).ok().and_then(|d| dom::WebDom::from_document(&d));
         extract::related::apply_replies(&mut extraction, &picked, &replies, &to_local, &parse);
     }
+    let teach_targets = extract::teach::unread(&extraction.coverage);
+    let coverage = Some(extraction.coverage);
     let (snapshot, problems) = snapshot_from_value(extraction.snapshot);
     let now = chrono::DateTime::from_timestamp_millis(input.now_ms as i64).ok_or("now_ms out of range")?;
     // The extension's own log for this patient (only a record for this origin and patient).
@@ -306,6 +323,8 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         purpose: request.purpose.or_else(|| dial::implied_purpose(&assessment.reasons)),
         panel: Some(panel),
         dial: Some(dial_out),
+        coverage,
+        teach_targets,
         ..base
     })
 }
@@ -479,6 +498,48 @@ pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
             to_js(&Out { text: Some(text), entries: all.entries.len(), unreadable: all.unreadable.len(), ..Default::default() })
         }
         other => refuse(format!("unknown operation {other:?}")),
+    }
+}
+
+/// The profiles page: `op` is
+/// - `catalog` `{custom: [profile JSON text or object]}` → `{builtin: [profile], custom: [{profile?, error?}]}`;
+/// - `validate` `{text}` → `{profile}` (checked and normalised) or `{error}` in words.
+#[wasm_bindgen]
+pub fn profiles(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Args {
+        custom: Vec<serde_json::Value>,
+        text: String,
+    }
+    #[derive(Serialize, Default)]
+    struct One {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        profile: Option<Profile>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+    }
+    let args: serde_json::Value = serde_wasm_bindgen::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let args: Args = serde_json::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let one = |text: &str| match Profile::from_json(text) {
+        Ok(p) => One { profile: Some(p), error: None },
+        Err(e) => One { profile: None, error: Some(e) },
+    };
+    match op {
+        "catalog" => {
+            let custom: Vec<One> = args
+                .custom
+                .iter()
+                .map(|v| match v {
+                    serde_json::Value::String(s) => one(s),
+                    other => one(&other.to_string()),
+                })
+                .collect();
+            let builtin = PROFILES.with(|p| p.clone());
+            to_js(&serde_json::json!({ "builtin": builtin, "custom": custom }))
+        }
+        "validate" => to_js(&one(&args.text)),
+        other => Err(JsValue::from_str(&format!("unknown operation {other:?}"))),
     }
 }
 
