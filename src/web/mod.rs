@@ -96,11 +96,12 @@ struct CheckResult {
     /// this page; send them and check again with the replies in `related`.
     related: Vec<extract::related::RelatedRequest>,
     /// What the profile found on the page (sections, fields, alternatives matched).
-    coverage: Option<extract::Coverage>,
+    /// (As JSON data: one serializer for the profile and coverage types in the .wasm.)
+    coverage: Option<serde_json::Value>,
     /// Targets teach mode offers: what the profile did not read here.
     teach_targets: Vec<&'static str>,
     /// Teach mode's answer (`status: "teach"`), or why it has none (`error`).
-    teach: Option<extract::teach::Outcome>,
+    teach: Option<serde_json::Value>,
 }
 
 /// How long reading one page may take (ms): past it the page is "too large to check" (the
@@ -215,7 +216,10 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     }
     if let Some(req) = input.teach.take() {
         return match extract::teach::teach(dom, &picked, &origin_of(url), url, &req) {
-            Ok(outcome) => to_js(&CheckResult { status: "teach", profile: Some(profile), teach: Some(outcome), locale, ..Default::default() }),
+            Ok(outcome) => {
+                let teach = serde_json::to_value(&outcome).ok();
+                to_js(&CheckResult { status: "teach", profile: Some(profile), teach, locale, ..Default::default() })
+            }
             Err(e) => to_js(&CheckResult { status: "teach", profile: Some(profile), error: Some(e), locale, ..Default::default() }),
         };
     }
@@ -258,7 +262,7 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         extract::related::apply_replies(&mut extraction, &picked, &replies, &to_local, &parse);
     }
     let teach_targets = extract::teach::unread(&extraction.coverage);
-    let coverage = Some(extraction.coverage);
+    let coverage = serde_json::to_value(&extraction.coverage).ok();
     let (snapshot, problems) = snapshot_from_value(extraction.snapshot);
     let now = chrono::DateTime::from_timestamp_millis(input.now_ms as i64).ok_or("now_ms out of range")?;
     // The extension's own log for this patient (only a record for this origin and patient).
@@ -515,14 +519,14 @@ pub fn profiles(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
     #[derive(Serialize, Default)]
     struct One {
         #[serde(skip_serializing_if = "Option::is_none")]
-        profile: Option<Profile>,
+        profile: Option<serde_json::Value>,
         #[serde(skip_serializing_if = "Option::is_none")]
         error: Option<String>,
     }
     let args: serde_json::Value = serde_wasm_bindgen::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let args: Args = serde_json::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let one = |text: &str| match Profile::from_json(text) {
-        Ok(p) => One { profile: Some(p), error: None },
+        Ok(p) => One { profile: serde_json::to_value(&p).ok(), error: None },
         Err(e) => One { profile: None, error: Some(e) },
     };
     match op {
@@ -536,7 +540,7 @@ pub fn profiles(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
                 })
                 .collect();
             let builtin = PROFILES.with(|p| p.clone());
-            to_js(&serde_json::json!({ "builtin": builtin, "custom": custom }))
+            to_js(&serde_json::json!({ "builtin": builtin, "custom": serde_json::to_value(&custom).unwrap_or_default() }))
         }
         "validate" => to_js(&one(&args.text)),
         other => Err(JsValue::from_str(&format!("unknown operation {other:?}"))),

@@ -9,20 +9,34 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { clickTestId, launchBrowser, ROOT, setSettings, TEST_CLOCK, waitForOverlay } from './harness.mjs';
+import { clickTestId, launchBrowser, MIS_CSP, ROOT, setSettings, TEST_CLOCK, waitForOverlay } from './harness.mjs';
 
 let server;
+let strict;
 let base;
+let strictBase;
 let browser;
 let page;
 
-before(async () => {
-  server = createServer((req, res) => {
-    if (!req.url.startsWith('/card/')) { res.writeHead(404).end(); return; }
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(readFileSync(path.join(ROOT, 'tests/e2e/pages/teach-card.html')));
+/** The card at /card/N; `csp`: with the strict policy the demo MIS sends (no WebAssembly in content scripts). */
+async function serve(csp) {
+  const srv = createServer((req, res) => {
+    const headers = csp ? { 'Content-Security-Policy': MIS_CSP } : {};
+    if (req.url === '/card/teach-card.js') {
+      res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' }).end(readFileSync(path.join(ROOT, 'tests/e2e/pages/teach-card.js')));
+    } else if (req.url.startsWith('/card/')) {
+      res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8' }).end(readFileSync(path.join(ROOT, 'tests/e2e/pages/teach-card.html')));
+    } else {
+      res.writeHead(404).end();
+    }
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${server.address().port}`;
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  return [srv, `http://127.0.0.1:${srv.address().port}`];
+}
+
+before(async () => {
+  [server, base] = await serve(false);
+  [strict, strictBase] = await serve(true);
   browser = await launchBrowser();
   await setSettings(browser.worker, { config: null, clock: TEST_CLOCK });
   page = await browser.context.newPage();
@@ -31,6 +45,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   server?.close();
+  strict?.close();
 });
 
 function attr(node, name) {
@@ -193,5 +208,29 @@ describe('the profiles page', () => {
     const { overlay } = await waitForOverlay(page, (o) => o.who === 'Лебедева Мария Петровна' && /Уже записан/.test(o.text));
     assert.ok(overlay);
     await opts.close();
+  });
+});
+
+describe('teach mode on a strict-CSP MIS (the core reads a copy of the page in the engine page)', () => {
+  test('the name is taught, previewed and read through the engine path', async () => {
+    const p = await browser.context.newPage();
+    await p.goto(`${strictBase}/card/31`);
+    await waitForOverlay(p, (o) => o.verdict);
+    assert.equal(await browser.worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] })).length), 1, 'the engine page reads this one');
+    await clickTestId(p, 'teach-open', 'PRECALL-OVERLAY');
+    await waitTeach(p, (t) => t && t.state === 'targets');
+    await clickTestId(p, 'teach-target-patient.full_name', 'PRECALL-TEACH');
+    await waitTeach(p, (t) => t && t.state === 'picking');
+    const box = await p.locator('[data-field=fio]').boundingBox();
+    await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const preview = await waitTeach(p, (t) => t && t.state === 'preview');
+    assert.match(preview.ids['teach-place'], /span\[data-field="fio"\]/);
+    assert.match(preview.ids['teach-value'], /Лебедева Мария Петровна/);
+    assert.deepEqual(await p.evaluate(() => ({ ...document.body.dataset })), {}, 'the click did not reach the MIS');
+    await clickTestId(p, 'teach-save', 'PRECALL-TEACH');
+    await waitForOverlay(p, (o) => o.who === 'Лебедева Мария Петровна');
+    const names = await browser.worker.evaluate(async () => (await chrome.storage.local.get('settings')).settings.profiles.map((x) => x.name));
+    assert.ok(names.includes(`taught-127-0-0-1-${new URL(strictBase).port}`) && names.length === 2, JSON.stringify(names));
+    await p.close();
   });
 });
