@@ -119,7 +119,7 @@ button:focus-visible { outline: 2px solid #1f6feb; outline-offset: 1px; }
     Object.assign(hl.style, { display: 'block', top: `${r.top}px`, left: `${r.left}px`, width: `${r.width}px`, height: `${r.height}px` });
   }
 
-  /** The label shown next to the element: label[for], its dt, the row's th, the element before it, "Label: ...". */
+  /** The label shown next to the element: label[for], its dt, the row's th, its own "Label: ...", the element before it, the parent's "Label: ...". */
   function labelNear(node) {
     const short = (s) => (s && s.length <= 60 ? s : null);
     const text = (n) => (n ? norm(n.textContent) : '');
@@ -136,8 +136,10 @@ button:focus-visible { outline: 2px solid #1f6feb; outline-offset: 1px; }
       const th = node.parentElement.querySelector('th');
       if (th) return short(text(th));
     }
-    const prev = short(text(node.previousElementSibling));
-    if (prev) return prev;
+    const own = /^([^:]{1,40}):/.exec(text(node));
+    if (own) return own[1];
+    const prev = text(node.previousElementSibling);
+    if (prev && prev.length <= 40) return prev;
     const m = /^([^:]{1,40}):/.exec(text(node.parentElement));
     return m ? m[1] : null;
   }
@@ -157,8 +159,13 @@ button:focus-visible { outline: 2px solid #1f6feb; outline-offset: 1px; }
     return { path, label: labelNear(node), text: norm(node.textContent).slice(0, 300) };
   }
 
-  async function chosen(node) {
+  // A list is taught by its container: a click on a cell or an item means its table or list.
+  const LISTS = new Set(['contacts', 'appointments', 'visits', 'refusals']);
+  const CONTAINER = 'table, ul, ol, dl, [role=grid], [role=table], [role=list]';
+
+  async function chosen(picked) {
     const target = picking;
+    const node = (LISTS.has(target) && picked.closest(CONTAINER)) || picked;
     picking = null;
     hl.style.display = 'none';
     draw('checking', [el('p', '', api.words.checking)]);

@@ -348,7 +348,9 @@ fn holds<D: Dom>(dom: &D, candidate: &Candidate, picked: &Picked, check: impl Fn
     }
 }
 
-/// The first candidate that holds on the page, the derived profile, and what it reads.
+/// The first candidate that holds on the page and reads something there (a value the field's
+/// normaliser takes, or the section), the derived profile, and what it reads. When none reads
+/// anything, the first that holds, with "nothing read" in the preview.
 pub fn teach<D: Dom>(dom: &D, base: &Profile, origin: &str, url: &str, req: &Request) -> Result<Outcome, String> {
     let section_only = !req.target.contains('.');
     let read = |profile: &Profile| {
@@ -360,14 +362,19 @@ pub fn teach<D: Dom>(dom: &D, base: &Profile, origin: &str, url: &str, req: &Req
         let hit_first = cov.as_ref().and_then(|c| c.field(field)).is_some_and(|f| f.hits.iter().any(|h| h.alternative == 1));
         (found, value, cov.and_then(|c| c.rows), hit_first)
     };
-    for candidate in propose(&req.picked) {
-        if section_only && candidate.css().is_none() {
-            continue;
-        }
-        let label_ok = |source: &Source| derive(base, origin, &req.target, source).is_ok_and(|p| read(&p).3);
-        if !holds(dom, &candidate, &req.picked, label_ok) {
-            continue;
-        }
+    let reads = |source: &Source| {
+        derive(base, origin, &req.target, source).is_ok_and(|p| {
+            let (found, _, _, hit_first) = read(&p);
+            if section_only { found } else { hit_first }
+        })
+    };
+    let mut holding = propose(&req.picked)
+        .into_iter()
+        .filter(|c| !(section_only && c.css().is_none()))
+        .filter(|c| holds(dom, c, &req.picked, &reads));
+    let first = holding.next();
+    let chosen = first.iter().cloned().chain(holding).find(|c| reads(&c.source)).or(first);
+    if let Some(candidate) = chosen {
         let profile = derive(base, origin, &req.target, &candidate.source)?;
         let (found, value, rows, _) = read(&profile);
         let value = value.map(|v| match v {

@@ -212,7 +212,7 @@ describe('the profiles page', () => {
 });
 
 describe('teach mode on a strict-CSP MIS (the core reads a copy of the page in the engine page)', () => {
-  test('the name is taught, previewed and read through the engine path', async () => {
+  test('the name and the appointments are taught, previewed and read through the engine path', async () => {
     const p = await browser.context.newPage();
     await p.goto(`${strictBase}/card/31`);
     await waitForOverlay(p, (o) => o.verdict);
@@ -229,6 +229,18 @@ describe('teach mode on a strict-CSP MIS (the core reads a copy of the page in t
     assert.deepEqual(await p.evaluate(() => ({ ...document.body.dataset })), {}, 'the click did not reach the MIS');
     await clickTestId(p, 'teach-save', 'PRECALL-TEACH');
     await waitForOverlay(p, (o) => o.who === 'Лебедева Мария Петровна');
+    // A list is taught by a click on one of its cells: the click means its table.
+    await clickTestId(p, 'teach-open', 'PRECALL-OVERLAY');
+    await waitTeach(p, (t) => t && t.state === 'targets');
+    await clickTestId(p, 'teach-target-appointments', 'PRECALL-TEACH');
+    await waitTeach(p, (t) => t && t.state === 'picking');
+    const cell = await p.locator('table.sched tbody td').nth(1).boundingBox();
+    await p.mouse.click(cell.x + cell.width / 2, cell.y + cell.height / 2);
+    const list = await waitTeach(p, (t) => t && t.state === 'preview');
+    assert.match(list.ids['teach-place'], /table\.sched/);
+    await clickTestId(p, 'teach-save', 'PRECALL-TEACH');
+    await waitForOverlay(p, (o) => o.who === 'Лебедева Мария Петровна' && /Уже записан: чт 26\.11 14:00/.test(o.text));
+    assert.deepEqual(await p.evaluate(() => ({ ...document.body.dataset })), {}, 'no click reached the MIS');
     const names = await browser.worker.evaluate(async () => (await chrome.storage.local.get('settings')).settings.profiles.map((x) => x.name));
     assert.ok(names.includes(`taught-127-0-0-1-${new URL(strictBase).port}`) && names.length === 2, JSON.stringify(names));
     await p.close();

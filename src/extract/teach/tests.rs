@@ -124,6 +124,18 @@ fn a_section_taught_by_its_root_reads_its_rows() {
 }
 
 #[test]
+fn a_place_whose_text_the_normaliser_refuses_gives_way_to_the_label() {
+    // "Дата рождения: 05.03.1980" in one <p>: the position selects it alone, but its whole
+    // text is not a date; the label lookup reads the date.
+    let mut p = step("p");
+    p.of_type = 3;
+    let picked = Picked { path: vec![p, step("body")], label: Some("Дата рождения".into()), text: "Дата рождения: 05.03.1980".into() };
+    let out = teach(&HtmlDom::parse(PAGE), &generic(), ORIGIN, URL, &Request { target: "patient.birth_date".into(), picked }).unwrap();
+    assert_eq!(out.kind, "label", "{out:?}");
+    assert_eq!(out.value.as_deref(), Some("1980-03-05"));
+}
+
+#[test]
 fn nothing_that_holds_is_an_error_not_a_guess() {
     let picked = Picked { path: vec![step("p"), step("body")], label: None, text: "nowhere".into() };
     assert!(teach(&HtmlDom::parse(PAGE), &generic(), ORIGIN, URL, &Request { target: "patient.id".into(), picked }).is_err());
