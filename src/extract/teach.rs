@@ -80,7 +80,9 @@ impl Candidate {
 /// renders, builds or patients): digits in a run of 3+, a mixed letter-digit hash, a colon,
 /// framework prefixes, or (4+ characters) more than a quarter digits.
 pub fn looks_generated(s: &str) -> bool {
-    const PREFIXES: &[&str] = &["ember", "ext-", "ext-gen", "yui_", "gwt-", "jsx-", "css-", "sc-", "mui-", "react-", "ng-", "svelte-", "__", "v-", "data-v-", "x-auto-"];
+    // Framework-generated names (Vuetify's "v-card", react-select's "react-select__control"
+    // are stable, so "v-" and "react-" are not here).
+    const PREFIXES: &[&str] = &["ember", "ext-", "yui_", "gwt-", "jsx-", "css-", "sc-", "mui-", "ng-", "svelte-", "__", "x-auto-"];
     if s.is_empty() || s.len() > 48 || s.contains(':') {
         return true;
     }

@@ -30,7 +30,7 @@ fn generated_names() {
     for s in ["ext-gen1234", "ember482", ":r5:", "css-1x2y3z", "sc-bdVaJa", "card_x7f3a", "a1b2c3d4", "item-20261123"] {
         assert!(looks_generated(s), "{s}");
     }
-    for s in ["patient-name", "birthDate", "sched", "card", "contact-row", "h2", "fio", "section-patient"] {
+    for s in ["patient-name", "birthDate", "sched", "card", "contact-row", "h2", "fio", "section-patient", "v-card", "react-select__control"] {
         assert!(!looks_generated(s), "{s}");
     }
 }
