@@ -1,13 +1,15 @@
-// Service worker (an ES module). Three jobs, none of them sends anything anywhere:
+// Service worker (an ES module). Four jobs, none of them sends anything anywhere:
 //  - relays a content script's page copy to the offscreen engine page when the MIS page's CSP
 //    forbids WebAssembly in content scripts;
 //  - keeps the extension's own call log in chrome.storage.local, one record per MIS origin and
 //    patient, and is its only writer (one write at a time, so two tabs cannot lose an entry).
 //    Every decision about the records (versions, migration, what is unreadable and set aside,
 //    merging, CSV/JSON) is the core's (`call_log` in the wasm); this file stores and fetches;
-//  - the keyboard shortcut (chrome `commands`) that opens the panel in the current tab.
+//  - the keyboard shortcuts (chrome `commands`): the panel, teach mode, in the current tab;
+//  - keeps the coverage the last MIS tab reported (session storage) for the profiles page.
 import init, { call_log as core } from './pkg/precall.js';
 import './site_access.js'; // per-site access: the enabled MIS sites' content scripts
+import './i18n.js'; // precallI18n: the words of the user's language, for the content scripts' teach mode
 
 const ENGINE = 'extension/engine.html';
 const OPTIONS = chrome.runtime.getURL('extension/options.html');
@@ -215,6 +217,19 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
         if (!origin || !patient) return;
         task = () => serial(() => record(origin, patient, message.recording, message.config));
         break;
+      case 'precall:coverage':
+        // The profiles page shows the latest coverage an MIS tab reported (session storage:
+        // memory only; the structure of what was read, no page text, no URL path).
+        task = () => chrome.storage.session.set({ 'coverage:last': {
+          tab: sender.tab.id, origin, profile: String(message.profile || ''), coverage: message.coverage || null,
+          unread: Array.isArray(message.unread) ? message.unread : [], at: Date.now(),
+        } }).then(() => ({ ok: true }));
+        break;
+      case 'precall:teach-words':
+        // Teach mode's words in the user's language (settings, else the browser's), as
+        // _locales has them (chrome.i18n in a content script knows only the browser's).
+        task = () => precallI18n.load().then(() => ({ lang: precallI18n.lang, words: precallI18n.subset('teach_') }));
+        break;
       case 'precall:open-options':
         task = () => chrome.runtime.openOptionsPage().then(() => ({ ok: true }));
         break;
@@ -242,11 +257,12 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 // ---- The keyboard shortcut ----
 
 async function onCommand(command) {
-  if (command !== 'open-panel') return false;
+  const type = { 'open-panel': 'precall:open-panel', 'teach-mode': 'precall:teach' }[command];
+  if (!type) return false;
   const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
   if (!tab || tab.id === undefined) return false;
   try {
-    await chrome.tabs.sendMessage(tab.id, { type: 'precall:open-panel' });
+    await chrome.tabs.sendMessage(tab.id, { type });
     return true;
   } catch {
     return false; // not an MIS page: no content script there

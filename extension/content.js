@@ -66,6 +66,10 @@
     }
     if (seq === draws) precallOverlay.message(text || w[key], w);
   }
+  let teachWords = {};    // teach mode's words (_locales, the user's language), from the service worker
+  async function loadTeachWords() {
+    try { teachWords = (await chrome.runtime.sendMessage({ type: 'precall:teach-words' })).words || {}; } catch { /* no Teach button */ }
+  }
 
   function now() {
     // A trainer's demo clock from settings, else the real time.
@@ -111,7 +115,7 @@
         c.setAttribute('value', el.value);
       }
     });
-    clone.querySelectorAll('script, noscript, precall-overlay, precall-dialog, precall-fallback').forEach((n) => n.remove());
+    clone.querySelectorAll('script, noscript, precall-overlay, precall-dialog, precall-fallback, precall-teach').forEach((n) => n.remove());
     return `<!doctype html>${clone.outerHTML}`;
   }
 
@@ -263,6 +267,7 @@
       }
       probeDelay = QUIET_MS;
       lastPanel = drawn;
+      if (result.status === 'ok') reportCoverage(result);
       if (result.status === 'ok') { draws += 1; precallOverlay.show(result.panel, panelHooks(result)); }
       else if (result.status === 'input_error') say('check_failed', result.error);
       else if (result.status === 'too_large') say('too_large');
@@ -288,6 +293,8 @@
 
   function panelHooks(result) {
     return {
+      teachLabel: teachWords.teach_open && teachWords.teach_open.message,
+      onTeach: () => teach(),
       outcomeLabel: result.dial && result.dial.words.record_outcome,
       onOutcome: () => outcomeFromPanel(),
       onLink: (href, channel) => {
@@ -408,6 +415,46 @@
     precallDialog.dial({ words: result.dial.words, head: result.dial.head, panel: result.panel, verdict: result.verdict, onDial: go });
   }
 
+  // ---- Teach mode and coverage (the profiles page shows the last one reported) ----
+
+  /** The coverage of this page for the profiles page (kept in session storage by the worker; no page text). */
+  function reportCoverage(result) {
+    const coverage = JSON.parse(JSON.stringify(result.coverage || null, (k, v) => (k === 'invalid_example' ? undefined : v)));
+    chrome.runtime.sendMessage({ type: 'precall:coverage', profile: result.profile, coverage, unread: result.teach_targets }).catch(() => {});
+  }
+
+  /** Teach mode on this page (the overlay's button or the keyboard command): the core proposes, previews, and derives the profile. */
+  function teach() {
+    if (!core || !lastResult) return;
+    // The words of the user's language from _locales (the worker reads them: chrome.i18n here knows only the browser's).
+    const say = (key, ...args) => (teachWords[key] ? teachWords[key].message : key).replace(/\$a(\d)\$/g, (_, n) => String(args[n - 1] ?? ''));
+    precallTeach.start({
+      targets: lastResult.teach_targets || [],
+      words: {
+        title: say('teach_title'), choose: say('teach_choose'), none: say('teach_none'), checking: say('teach_checking'),
+        save: say('teach_save'), again: say('teach_again'), cancel: say('teach_cancel'), not_found: say('teach_not_found'),
+        unavailable: say('teach_unavailable'), save_failed: say('teach_save_failed'),
+        target: (t) => say(`teach_target_${t.replace('.', '_')}`), pick: (what) => say('teach_pick', what),
+        place: (p) => say('teach_place', p), value: (v) => say('teach_value', v), rows: (n) => say('teach_rows', n),
+        failed: (why) => say('teach_failed', why), saved: (name) => say('teach_saved', name),
+      },
+      preview: (target, picked) => core.check(input({ teach: { target, picked } })),
+      save: async (profile) => {
+        // This origin's taught profile replaces its earlier version; the others stay as they are.
+        try {
+          const { settings: stored } = await chrome.storage.local.get('settings');
+          const next = stored || { config: null, clock: null };
+          const nameOf = (p) => { try { return (typeof p === 'string' ? JSON.parse(p) : p).name; } catch { return null; } };
+          next.profiles = [profile, ...(next.profiles || []).filter((p) => nameOf(p) !== profile.name)];
+          await chrome.storage.local.set({ settings: next }); // the page is re-checked on the change
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
+  }
+
   // A trap inside the core (a Rust panic): never let it reach the MIS. No patient data in the
   // log. The trap can leave the wasm instance unusable: a fresh one is loaded for the next
   // page (the engine page is restarted by the service worker instead).
@@ -470,6 +517,7 @@
       if (stored.settings) settings = stored.settings;
     } catch { /* storage unavailable: defaults */ }
     try { managed = await chrome.storage.managed.get(null); } catch { /* no policy */ }
+    await loadTeachWords();
     try {
       core = await loadCore();
     } catch (err) {
@@ -496,14 +544,16 @@
       if (changes.settings) {
         settings = changes.settings.newValue || { config: null, clock: null };
         lastPanel = '';
-        schedule();
+        loadTeachWords().then(schedule); // the language may have changed
       } else if (lastKey && Object.keys(changes).includes(`calllog:${JSON.stringify([location.origin, lastKey])}`)) {
         schedule(); // this patient's log changed (another tab, an import)
       }
     });
     // The keyboard shortcut (chrome `commands`, relayed by the service worker).
     chrome.runtime.onMessage.addListener((message, sender) => {
-      if (sender.id !== chrome.runtime.id || !message || message.type !== 'precall:open-panel') return;
+      if (sender.id !== chrome.runtime.id || !message) return;
+      if (message.type === 'precall:teach') teach();
+      if (message.type !== 'precall:open-panel') return;
       if (!precallOverlay.open()) schedule();
     });
   }

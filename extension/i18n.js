@@ -57,5 +57,10 @@
     if (root.documentElement) root.documentElement.lang = lang;
   }
 
-  globalThis.precallI18n = { load, t, apply, get lang() { return lang; }, SUPPORTED };
+  /** The loaded messages whose keys start with `prefix` (for the service worker to hand to a content script). */
+  function subset(prefix) {
+    return Object.fromEntries(Object.entries(messages).filter(([k]) => k.startsWith(prefix)));
+  }
+
+  globalThis.precallI18n = { load, t, apply, subset, get lang() { return lang; }, SUPPORTED };
 })();

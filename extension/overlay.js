@@ -259,11 +259,19 @@ li { margin: 2px 0; unicode-bidi: isolate; }
       body.append(section);
     }
     if (panel.script) body.append(scriptSection(panel.script, words));
-    if (hooks.onOutcome && hooks.outcomeLabel) {
+    if ((hooks.onOutcome && hooks.outcomeLabel) || (hooks.onTeach && hooks.teachLabel)) {
       const actions = el('div', 'actions');
-      const b = button(hooks.outcomeLabel, hooks.outcomeLabel, () => hooks.onOutcome(), '');
-      b.setAttribute('data-testid', 'outcome-open');
-      actions.append(b);
+      if (hooks.onOutcome && hooks.outcomeLabel) {
+        const b = button(hooks.outcomeLabel, hooks.outcomeLabel, () => hooks.onOutcome(), '');
+        b.setAttribute('data-testid', 'outcome-open');
+        actions.append(b);
+      }
+      // Teach mode: read what this profile did not (extension/teach.js).
+      if (hooks.onTeach && hooks.teachLabel) {
+        const t = button(hooks.teachLabel, hooks.teachLabel, () => hooks.onTeach(), '');
+        t.setAttribute('data-testid', 'teach-open');
+        actions.append(t);
+      }
       body.append(actions);
     }
     box.append(body);

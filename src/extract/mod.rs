@@ -16,6 +16,7 @@ mod engine;
 pub mod normalize;
 pub mod profile;
 pub mod related;
+pub mod teach;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod html;

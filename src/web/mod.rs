@@ -51,6 +51,9 @@ struct CheckInput {
     templates: Option<serde_json::Value>,
     /// The browser policy's settings (`chrome.storage.managed`), over the user's.
     managed: Option<serde_json::Value>,
+    /// Teach mode: the element the user clicked for a target the profile did not read. The
+    /// answer is `status: "teach"` with the place chosen, what it reads, and the profile.
+    teach: Option<extract::teach::Request>,
 }
 
 impl CheckInput {
@@ -117,6 +120,13 @@ struct CheckResult {
     /// With `status: "related"`: the same-origin, read-only requests the profile declares for
     /// this page; send them and check again with the replies in `related`.
     related: Vec<extract::related::RelatedRequest>,
+    /// What the profile found on the page (sections, fields, alternatives matched).
+    /// (As JSON data: one serializer for the profile and coverage types in the .wasm.)
+    coverage: Option<serde_json::Value>,
+    /// Targets teach mode offers: what the profile did not read here.
+    teach_targets: Vec<&'static str>,
+    /// Teach mode's answer (`status: "teach"`), or why it has none (`error`).
+    teach: Option<serde_json::Value>,
 }
 
 /// How long reading one page may take (ms): past it the page is "too large to check" (the
@@ -231,6 +241,15 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     if input.key_only {
         return to_js(&CheckResult { status: "key", profile: Some(profile), patient_key, locale, words, ..Default::default() });
     }
+    if let Some(req) = input.teach.take() {
+        return match extract::teach::teach(dom, &picked, &origin_of(url), url, &req) {
+            Ok(outcome) => {
+                let teach = serde_json::to_value(&outcome).ok();
+                to_js(&CheckResult { status: "teach", profile: Some(profile), teach, locale, ..Default::default() })
+            }
+            Err(e) => to_js(&CheckResult { status: "teach", profile: Some(profile), error: Some(e), locale, ..Default::default() }),
+        };
+    }
     let dial_spec = picked.dial.clone();
     let base = CheckResult { profile: Some(profile.clone()), patient_key: patient_key.clone(), locale, words, ..Default::default() };
     // Related reads (same-origin, read-only, declared by the profile): a reply is used only
@@ -269,6 +288,8 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         let parse = |html: &str| parse_document(html).ok().and_then(|d| dom::WebDom::from_document(&d));
         extract::related::apply_replies(&mut extraction, &picked, &replies, &to_local, &parse);
     }
+    let teach_targets = extract::teach::unread(&extraction.coverage);
+    let coverage = serde_json::to_value(&extraction.coverage).ok();
     let (snapshot, problems) = snapshot_from_value(extraction.snapshot);
     let now = chrono::DateTime::from_timestamp_millis(input.now_ms as i64).ok_or("now_ms out of range")?;
     // The extension's own log for this patient (only a record for this origin and patient).
@@ -337,6 +358,8 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         purpose: request.purpose.or_else(|| dial::implied_purpose(&assessment.reasons)),
         panel: Some(panel),
         dial: Some(dial_out),
+        coverage,
+        teach_targets,
         ..base
     })
 }
@@ -557,6 +580,48 @@ pub fn settings(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
         other => return Err(JsValue::from_str(&format!("unknown operation {other:?}"))),
     };
     to_js(&out)
+}
+
+/// The profiles page: `op` is
+/// - `catalog` `{custom: [profile JSON text or object]}` → `{builtin: [profile], custom: [{profile?, error?}]}`;
+/// - `validate` `{text}` → `{profile}` (checked and normalised) or `{error}` in words.
+#[wasm_bindgen]
+pub fn profiles(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Args {
+        custom: Vec<serde_json::Value>,
+        text: String,
+    }
+    #[derive(Serialize, Default)]
+    struct One {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        profile: Option<serde_json::Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+    }
+    let args: serde_json::Value = serde_wasm_bindgen::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let args: Args = serde_json::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let one = |text: &str| match Profile::from_json(text) {
+        Ok(p) => One { profile: serde_json::to_value(&p).ok(), error: None },
+        Err(e) => One { profile: None, error: Some(e) },
+    };
+    match op {
+        "catalog" => {
+            let custom: Vec<One> = args
+                .custom
+                .iter()
+                .map(|v| match v {
+                    serde_json::Value::String(s) => one(s),
+                    other => one(&other.to_string()),
+                })
+                .collect();
+            let builtin = PROFILES.with(|p| p.clone());
+            to_js(&serde_json::json!({ "builtin": builtin, "custom": serde_json::to_value(&custom).unwrap_or_default() }))
+        }
+        "validate" => to_js(&one(&args.text)),
+        other => Err(JsValue::from_str(&format!("unknown operation {other:?}"))),
+    }
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
