@@ -10,6 +10,7 @@ pub mod extract;
 pub mod model;
 pub mod prefs;
 pub mod present;
+pub mod report;
 pub mod rules;
 pub mod script;
 
