@@ -510,8 +510,11 @@ fn share_cell(s: Option<f64>) -> String {
 
 /// The report as CSV (the call log's dialect: UTF-8 with a byte-order mark, CRLF, quoted where
 /// needed, formula-looking text defused): blocks separated by an empty line, each with its
-/// header row, in the order the page shows them. Every row, not only those on screen.
-pub fn csv(r: &Report) -> String {
+/// header row, in the order the page shows them. Every row, not only those on screen. A caller
+/// with no name is written as the page shows it (`labels["unnamed"]`).
+pub fn csv(r: &Report, query: &Query) -> String {
+    let unnamed = query.labels.get("unnamed").map(String::as_str).unwrap_or("unnamed");
+    let who = |c: &str| cell(if c.is_empty() { unnamed } else { c }, true);
     let mut out = String::from("\u{feff}");
     let mut row = |cells: Vec<String>| {
         out.push_str(&cells.join(","));
@@ -556,7 +559,7 @@ pub fn csv(r: &Report) -> String {
     }
     row(vec![]);
     let mut head = vec!["bucket".to_string(), "total".to_string()];
-    head.extend(r.callers.iter().map(|c| free(&c.caller)));
+    head.extend(r.callers.iter().map(|c| who(&c.caller)));
     row(head);
     for b in &r.buckets {
         let mut cells = vec![b.start.to_string(), b.total.to_string()];
@@ -572,7 +575,7 @@ pub fn csv(r: &Report) -> String {
     row(["caller", "contacts", "booked", "unanswered", "justified", "overrides", "over_cadence"].map(String::from).to_vec());
     for c in &r.callers {
         row(vec![
-            free(&c.caller),
+            who(&c.caller),
             c.contacts.to_string(),
             c.booked.to_string(),
             c.unanswered.to_string(),
@@ -591,7 +594,7 @@ pub fn csv(r: &Report) -> String {
     for o in &r.overrides {
         row(vec![
             o.at.to_string(),
-            free(&o.caller),
+            who(&o.caller),
             free(&o.origin),
             free(&o.patient),
             free(&o.reason),
@@ -612,7 +615,7 @@ pub fn csv(r: &Report) -> String {
             c.kinds.iter().map(|k| k.key()).collect::<Vec<_>>().join(" "),
             c.most_unanswered.to_string(),
             c.last.to_string(),
-            free(&c.callers.join("; ")),
+            free(&c.callers.iter().map(|c| if c.is_empty() { unnamed } else { c }).collect::<Vec<_>>().join("; ")),
         ]);
     }
     out

@@ -114,7 +114,7 @@ fn csv_defuses_formulas_and_quotes_and_svg_escapes_names() {
         "caller": "=HYPERLINK(\"x\")<script>", "override": {"reason": "+1, \"срочно\"", "rules": ["attempts_exceeded"]}}))];
     let q = query("2026-11-18", "2026-11-18", Granularity::Day);
     let r = report(&e, &q, &Config::default()).unwrap();
-    let text = csv(&r);
+    let text = csv(&r, &q);
     assert!(text.starts_with('\u{feff}'));
     assert!(text.contains("\"'=HYPERLINK(\"\"x\"\")<script>\""), "{text}");
     assert!(text.contains("\"'+1, \"\"срочно\"\"\""), "{text}");
