@@ -41,7 +41,9 @@ function query() {
 
 /** Reads every record of the log (the keys the service worker writes). */
 async function readLog() {
+  const started = performance.now();
   const all = await chrome.storage.local.get(null);
+  document.body.dataset.readMs = String(Math.round(performance.now() - started));
   const records = [];
   for (const [key, value] of Object.entries(all)) {
     if (!key.startsWith(PREFIX)) continue;
@@ -53,7 +55,9 @@ async function readLog() {
   config = (all.settings && all.settings.config) || null;
   if (!today) today = typeof (all.settings && all.settings.clock) === 'string' ? all.settings.clock.slice(0, 10) : isoDate(new Date());
   if (log) log.free();
+  const parsing = performance.now();
   log = new ReportLog(JSON.stringify(records));
+  document.body.dataset.parseMs = String(Math.round(performance.now() - parsing));
 }
 
 function svgNode(text) {
