@@ -124,3 +124,28 @@ fn csv_defuses_formulas_and_quotes_and_svg_escapes_names() {
     assert!(chart.starts_with("<svg") && chart.ends_with("</svg>"));
     assert_eq!(svg::escape("a\u{1}&'"), "a\u{fffd}&amp;&#39;");
 }
+
+#[test]
+fn stored_records_read_fast_when_clean_and_through_load_otherwise() {
+    let good = json!({"schema": "precall.calllog", "version": 1, "entries": [
+        {"id": "a", "origin": "https://mis.example", "patient": "p1", "at": "2026-11-18T10:00:00+03:00", "outcome": "booked"}]});
+    // A bad entry is set aside (the good one stays), a duplicate id kept once, version 0 migrated,
+    // a foreign record set aside whole: as calllog::load reads them.
+    let mixed = json!({"schema": "precall.calllog", "version": 1, "entries": [
+        {"id": "b", "origin": "https://mis.example", "patient": "p2", "at": "2026-11-18T10:00:00+03:00", "outcome": "busy"},
+        {"id": "b", "origin": "https://mis.example", "patient": "p2", "at": "2026-11-18T10:00:00+03:00", "outcome": "busy"},
+        {"id": "c", "origin": "https://mis.example", "patient": "p2", "at": "not a time"}]});
+    let v0 = json!([{"at": "2026-11-18T10:00:00+03:00", "channel": "call", "direction": "out", "outcome": "no_answer"}]);
+    let records = json!([
+        {"origin": "https://mis.example", "patient": "p1", "value": good},
+        {"origin": "https://mis.example", "patient": "p2", "value": mixed},
+        {"origin": "https://mis.example", "patient": "p3", "value": v0},
+        {"origin": "https://mis.example", "patient": "p4", "value": {"foreign": true}},
+    ]);
+    let entries = entries_from_json(&records.to_string()).unwrap();
+    let ids: Vec<(&str, &str)> = entries.iter().map(|e| (e.patient.as_str(), e.id.as_str())).collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert_eq!(&ids[..2], [("p1", "a"), ("p2", "b")]);
+    assert_eq!(ids[2].0, "p3");
+    assert!(entries_from_json("{}").is_err());
+}

@@ -16,13 +16,6 @@ pub struct ReportLog {
     entries: Vec<Entry>,
 }
 
-#[derive(serde::Deserialize)]
-struct Record {
-    origin: String,
-    patient: String,
-    value: serde_json::Value,
-}
-
 fn query_from(query: JsValue) -> Result<Query, String> {
     let value: serde_json::Value = serde_wasm_bindgen::from_value(query).map_err(|e| e.to_string())?;
     serde_path_to_error::deserialize(value).map_err(|e| format!("query `{}`: {}", e.path(), e.inner()))
@@ -34,8 +27,7 @@ impl ReportLog {
     /// (text, not objects: one parse in the core is much cheaper for 50,000 entries).
     #[wasm_bindgen(constructor)]
     pub fn new(records: &str) -> Result<ReportLog, JsValue> {
-        let records: Vec<Record> = serde_json::from_str(records).map_err(|e| JsValue::from_str(&e.to_string()))?;
-        let entries = report::entries_of(records.into_iter().map(|r| (r.origin, r.patient, r.value)).collect());
+        let entries = report::entries_from_json(records).map_err(|e| JsValue::from_str(&e.0))?;
         Ok(ReportLog { entries })
     }
 
