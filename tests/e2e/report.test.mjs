@@ -117,6 +117,42 @@ test('the known log: the numbers, tables, charts and CSV the page shows', async 
   await page.close();
 });
 
+test('every word the page shows is in both _locales (ru and en)', () => {
+  const html = readFileSync(path.join(ROOT, 'extension/report.html'), 'utf8');
+  const js = readFileSync(path.join(ROOT, 'extension/report.js'), 'utf8');
+  const keys = new Set([...html.matchAll(/data-i18n(?:-label)?="([^"]+)"/g)].map((m) => m[1]));
+  for (const [, k] of js.matchAll(/\bt\('([a-z_]+)'/g)) keys.add(k);
+  // Keys made from the core's names: every outcome and every cadence breach.
+  for (const o of expected.outcomes) keys.add(`report_outcome_${o.outcome}`);
+  for (const b of ['do_not_contact', 'attempt_cap', 'cooldown']) keys.add(`report_breach_${b}`);
+  assert.ok(keys.size > 40, `${keys.size} keys`);
+  for (const lang of ['ru', 'en']) {
+    const messages = JSON.parse(readFileSync(path.join(ROOT, `_locales/${lang}/messages.json`), 'utf8'));
+    const missing = [...keys].filter((k) => !messages[k] || !messages[k].message);
+    assert.deepEqual(missing, [], `${lang}: missing ${missing}`);
+  }
+});
+
+test('in English: the words, the unnamed caller and the numbers in the English format', async () => {
+  const en = await launchBrowser({ lang: 'en' });
+  try {
+    const records = {};
+    for (const e of log.entries) (records[logKey(e.origin, e.patient)] ||= { schema: 'precall.calllog', version: 1, entries: [] }).entries.push(e);
+    await en.worker.evaluate((r) => chrome.storage.local.set(r), records);
+    const page = await en.context.newPage();
+    await page.goto(`chrome-extension://${en.extensionId}/extension/report.html`);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    await choose(page, { from: '2026-11-01', to: '2026-11-30', by: 'week', caller: '*' });
+    assert.equal(squash(await page.textContent('h1')), 'Call report');
+    assert.equal(await text(page, 'share-booked'), squash((expected.totals.booked_share).toLocaleString('en', { style: 'percent', maximumFractionDigits: 1 })));
+    assert.deepEqual((await tableRows(page, 'callers')).map((r) => r[0]), ['Ковалёва Елена', 'Smith, John', 'not named']);
+    assert.equal(await page.getAttribute('#contacts-chart svg', 'aria-label'), 'Contacts per period and caller');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  } finally {
+    await en.close();
+  }
+});
+
 test('the report is reached from the options page, by keyboard', async () => {
   const page = await browser.context.newPage();
   await page.goto(`chrome-extension://${browser.extensionId}/extension/options.html`);
