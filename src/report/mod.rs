@@ -358,7 +358,7 @@ pub fn report(entries: &[Entry], query: &Query, config: &Config) -> Result<Repor
         let d = e.at.naive.date();
         d >= query.from && d <= query.to
     };
-    let mut all_callers: Vec<String> = Vec::new();
+    let mut all_callers: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut t = Totals::default();
     let mut callers: HashMap<&str, CallerRow> = HashMap::new();
     let mut per_bucket: Vec<HashMap<&str, usize>> = vec![HashMap::new(); starts.len()];
@@ -373,9 +373,7 @@ pub fn report(entries: &[Entry], query: &Query, config: &Config) -> Result<Repor
             continue;
         }
         let caller = e.caller.as_deref().unwrap_or("");
-        if !all_callers.iter().any(|c| c == caller) {
-            all_callers.push(caller.to_string());
-        }
+        all_callers.insert(caller);
         if query.caller.as_deref().is_some_and(|c| c != caller) {
             continue;
         }
@@ -467,6 +465,7 @@ pub fn report(entries: &[Entry], query: &Query, config: &Config) -> Result<Repor
             Bucket { start, label: label(start, query.by, query.locale), total: by_caller.iter().sum(), by_caller }
         })
         .collect();
+    let mut all_callers: Vec<String> = all_callers.into_iter().map(str::to_string).collect();
     all_callers.sort();
     overrides.sort_by(|a, b| b.at.naive.cmp(&a.at.naive).then_with(|| a.patient.cmp(&b.patient)));
     let mut override_reasons: Vec<ReasonRow> =
