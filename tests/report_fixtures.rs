@@ -53,8 +53,9 @@ fn compare(path: &str, want: &Value, got: &Value, errs: &mut Vec<String>) {
                 compare(&format!("{path}[{i}]"), wv, gv, errs);
             }
         }
-        (Value::Number(w), Value::Number(g)) if w.as_f64().is_some() && g.as_f64().is_some() => {
-            if (w.as_f64().unwrap() - g.as_f64().unwrap()).abs() > 1e-4 {
+        (Value::Number(w), Value::Number(g)) => {
+            let (w, g) = (w.as_f64().unwrap_or(f64::NAN), g.as_f64().unwrap_or(f64::NAN));
+            if (w - g).abs().is_nan() || (w - g).abs() > 1e-4 {
                 errs.push(format!("{path}: want {want}, got {got}"));
             }
         }
