@@ -504,7 +504,12 @@ pub fn report(entries: &[Entry], query: &Query, config: &Config) -> Result<Repor
 }
 
 fn share_cell(s: Option<f64>) -> String {
-    s.map(|v| format!("{v:.4}")).unwrap_or_default()
+    // Integers only: no float formatting code in the .wasm for four digits.
+    s.map(|v| {
+        let t = (v * 10_000.0).round() as i64;
+        format!("{}.{:04}", t / 10_000, t % 10_000)
+    })
+    .unwrap_or_default()
 }
 
 /// The report as CSV (the call log's dialect: UTF-8 with a byte-order mark, CRLF, quoted where

@@ -7,6 +7,22 @@ use std::fmt::Write;
 
 use super::Report;
 
+/// A coordinate to one decimal, written with integers (no float formatting code in the .wasm).
+struct D(f64);
+
+impl std::fmt::Display for D {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = (self.0 * 10.0).round() as i64;
+        let sign = if t < 0 { "-" } else { "" };
+        let t = t.abs();
+        if t % 10 == 0 {
+            write!(f, "{sign}{}", t / 10)
+        } else {
+            write!(f, "{sign}{}.{}", t / 10, t % 10)
+        }
+    }
+}
+
 /// Series that get their own colour; more callers are drawn together as "other".
 pub const SERIES: usize = 7;
 
@@ -68,7 +84,9 @@ pub fn contacts(report: &Report, query: &super::Query) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="chart" role="img" aria-label="{}">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" class="chart" role="img" aria-label="{}">"#,
+        D(w),
+        D(h),
         escape(word(query, "chart_contacts"))
     );
     let mut v = 0;
@@ -76,10 +94,13 @@ pub fn contacts(report: &Report, query: &super::Query) -> String {
         let yy = y(v);
         let _ = write!(
             s,
-            r#"<line class="grid" x1="{left}" x2="{}" y1="{yy:.1}" y2="{yy:.1}"/><text class="axis" x="{}" y="{:.1}" text-anchor="end">{v}</text>"#,
-            w - right,
-            left - 6.0,
-            yy + 4.0
+            r#"<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/><text class="axis" x="{}" y="{}" text-anchor="end">{v}</text>"#,
+            D(left),
+            D(w - right),
+            D(yy),
+            D(yy),
+            D(left - 6.0),
+            D(yy + 4.0)
         );
         v += step;
     }
@@ -104,8 +125,11 @@ pub fn contacts(report: &Report, query: &super::Query) -> String {
             let (y1, y0) = (y(base + count), y(base));
             let _ = write!(
                 s,
-                r#"<rect class="s{k}" x="{x:.1}" y="{y1:.1}" width="{bar:.1}" height="{:.1}"><title>{}: {} — {count}</title></rect>"#,
-                (y0 - y1).max(0.5),
+                r#"<rect class="s{k}" x="{}" y="{}" width="{}" height="{}"><title>{}: {} — {count}</title></rect>"#,
+                D(x),
+                D(y1),
+                D(bar),
+                D((y0 - y1).max(0.5)),
                 escape(&b.label),
                 escape(names.get(k).map(String::as_str).unwrap_or(""))
             );
@@ -115,14 +139,14 @@ pub fn contacts(report: &Report, query: &super::Query) -> String {
         if i % every == 0 {
             let _ = write!(
                 s,
-                r#"<text class="axis" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
-                left + band * i as f64 + band / 2.0,
-                h - bottom + 16.0,
+                r#"<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>"#,
+                D(left + band * i as f64 + band / 2.0),
+                D(h - bottom + 16.0),
                 escape(&b.label)
             );
         }
     }
-    let _ = write!(s, r#"<line class="axis-line" x1="{left}" x2="{}" y1="{:.1}" y2="{:.1}"/>"#, w - right, y(0), y(0));
+    let _ = write!(s, r#"<line class="axis-line" x1="{}" x2="{}" y1="{}" y2="{}"/>"#, D(left), D(w - right), D(y(0)), D(y(0)));
     s.push_str("</svg>");
     s
 }
@@ -138,25 +162,29 @@ pub fn outcomes(report: &Report, query: &super::Query) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="chart" role="img" aria-label="{}">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" class="chart" role="img" aria-label="{}">"#,
+        D(w),
+        D(h),
         escape(word(query, "chart_outcomes"))
     );
     for (i, o) in rows.iter().enumerate() {
         let y = 4.0 + row_h * i as f64;
         let len = (bar_w * o.count as f64 / max as f64).max(1.0);
         let name = escape(word(query, o.outcome));
-        let pct = 100.0 * o.count as f64 / total as f64;
+        let pct = (100.0 * o.count as f64 / total as f64).round() as i64;
         let _ = write!(
             s,
-            r#"<g class="bar"><title>{name}: {} ({pct:.0}%)</title><text class="axis" x="{}" y="{:.1}" text-anchor="end">{name}</text><rect class="o-{}" x="{label_w}" y="{:.1}" width="{len:.1}" height="{:.1}"/><text class="value" x="{:.1}" y="{:.1}">{}</text></g>"#,
+            r#"<g class="bar"><title>{name}: {} ({pct}%)</title><text class="axis" x="{}" y="{}" text-anchor="end">{name}</text><rect class="o-{}" x="{}" y="{}" width="{}" height="{}"/><text class="value" x="{}" y="{}">{}</text></g>"#,
             o.count,
-            label_w - 8.0,
-            y + row_h / 2.0 + 4.0,
+            D(label_w - 8.0),
+            D(y + row_h / 2.0 + 4.0),
             o.outcome,
-            y + 3.0,
-            row_h - 6.0,
-            label_w + len + 6.0,
-            y + row_h / 2.0 + 4.0,
+            D(label_w),
+            D(y + 3.0),
+            D(len),
+            D(row_h - 6.0),
+            D(label_w + len + 6.0),
+            D(y + row_h / 2.0 + 4.0),
             o.count
         );
     }

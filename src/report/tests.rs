@@ -122,6 +122,9 @@ fn csv_defuses_formulas_and_quotes_and_svg_escapes_names() {
     let chart = svg::contacts(&r, &q);
     assert!(!chart.contains("<script>") && chart.contains("&lt;script&gt;"), "{chart}");
     assert!(chart.starts_with("<svg") && chart.ends_with("</svg>"));
+    assert!(chart.contains(r#"viewBox="0 0 760 260""#), "{chart}");
+    // One bar of 1 on a scale to 1: the full plot height (214) from y 10, to one decimal.
+    assert!(chart.contains(r#"y="10" width="#) && chart.contains(r#"height="214""#), "{chart}");
     assert_eq!(svg::escape("a\u{1}&'"), "a\u{fffd}&amp;&#39;");
 }
 
