@@ -283,15 +283,22 @@ fn millis(e: &Entry) -> i64 {
 /// Every outgoing contact that broke the cadence: entry index → (breaches, unanswered attempts
 /// before it). Walks each patient's whole log in time order; only entries with an outcome
 /// change what the next contact may do (as in the checks).
-fn breaches(entries: &[Entry], config: &Config) -> HashMap<usize, (Vec<Breach>, usize)> {
-    let mut by_patient: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+fn breaches(entries: &[Entry], config: &Config) -> Vec<Option<(Vec<Breach>, usize)>> {
+    // (Two map types in all of this file, `Keys` and `Names`: each map type is more code in the .wasm.)
+    let mut patients: Keys = HashMap::new();
+    let mut by_patient: Vec<Vec<usize>> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
-        by_patient.entry((e.origin.as_str(), e.patient.as_str())).or_default().push(i);
+        let n = patients.len();
+        let k = *patients.entry((e.origin.as_str(), e.patient.as_str())).or_insert(n);
+        if k == by_patient.len() {
+            by_patient.push(Vec::new());
+        }
+        by_patient[k].push(i);
     }
     let cap = config.attempt_cap as usize;
     let cooldown = config.cooldown_days as i64 * 86_400_000;
-    let mut out = HashMap::new();
-    for (_, mut idx) in by_patient {
+    let mut out = vec![None; entries.len()];
+    for mut idx in by_patient {
         idx.sort_by_key(|&i| (millis(&entries[i]), i));
         let mut since: Vec<usize> = Vec::new(); // unanswered attempts since the last reach
         let mut asked_not = false;
@@ -318,7 +325,7 @@ fn breaches(entries: &[Entry], config: &Config) -> HashMap<usize, (Vec<Breach>, 
                     }
                 }
                 if !kinds.is_empty() {
-                    out.insert(i, (kinds, since.len()));
+                    out[i] = Some((kinds, since.len()));
                 }
             }
             if let Some(o) = e.outcome {
@@ -333,6 +340,11 @@ fn breaches(entries: &[Entry], config: &Config) -> HashMap<usize, (Vec<Breach>, 
     }
     out
 }
+
+/// Index by (origin, patient).
+type Keys<'a> = HashMap<(&'a str, &'a str), usize>;
+/// Index or count by a name (caller, reason).
+type Names<'a> = HashMap<&'a str, usize>;
 
 fn share(n: usize, of: usize) -> Option<f64> {
     (of > 0).then(|| n as f64 / of as f64)
@@ -358,22 +370,26 @@ pub fn report(entries: &[Entry], query: &Query, config: &Config) -> Result<Repor
         let d = e.at.naive.date();
         d >= query.from && d <= query.to
     };
-    let mut all_callers: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut all_callers: Names = HashMap::new();
     let mut t = Totals::default();
-    let mut callers: HashMap<&str, CallerRow> = HashMap::new();
-    let mut per_bucket: Vec<HashMap<&str, usize>> = vec![HashMap::new(); starts.len()];
-    let mut outcomes: HashMap<&'static str, usize> = HashMap::new();
+    let mut caller_ix: Names = HashMap::new();
+    let mut callers: Vec<CallerRow> = Vec::new();
+    // Contacts per bucket, per caller index.
+    let mut per_bucket: Vec<Vec<usize>> = vec![Vec::new(); starts.len()];
+    let mut outcomes = [0usize; OUTCOMES.len()];
     let mut overrides = Vec::new();
-    let mut reasons: HashMap<&str, usize> = HashMap::new();
-    let mut patients: HashMap<(&str, &str), ()> = HashMap::new();
-    let mut cadence: HashMap<(&str, &str), CadenceRow> = HashMap::new();
-    let mut contacts_of: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut reasons: Names = HashMap::new();
+    // Per patient: contacts in the period, and the row in `cadence` (usize::MAX: none).
+    let mut patient_ix: Keys = HashMap::new();
+    let mut contacts_of: Vec<usize> = Vec::new();
+    let mut cadence_of: Vec<usize> = Vec::new();
+    let mut cadence: Vec<CadenceRow> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         if !in_period(e) {
             continue;
         }
         let caller = e.caller.as_deref().unwrap_or("");
-        all_callers.insert(caller);
+        *all_callers.entry(caller).or_default() += 1;
         if query.caller.as_deref().is_some_and(|c| c != caller) {
             continue;
         }
@@ -381,14 +397,28 @@ pub fn report(entries: &[Entry], query: &Query, config: &Config) -> Result<Repor
             t.incoming += 1;
             continue;
         }
-        let key = (e.origin.as_str(), e.patient.as_str());
         t.contacts += 1;
-        patients.insert(key, ());
-        *contacts_of.entry(key).or_default() += 1;
-        let row = callers.entry(caller).or_insert_with(|| CallerRow { caller: caller.to_string(), ..Default::default() });
+        let n = patient_ix.len();
+        let p = *patient_ix.entry((e.origin.as_str(), e.patient.as_str())).or_insert(n);
+        if p == contacts_of.len() {
+            contacts_of.push(0);
+            cadence_of.push(usize::MAX);
+        }
+        contacts_of[p] += 1;
+        let n = caller_ix.len();
+        let c = *caller_ix.entry(caller).or_insert(n);
+        if c == callers.len() {
+            callers.push(CallerRow { caller: caller.to_string(), ..Default::default() });
+        }
+        let row = &mut callers[c];
         row.contacts += 1;
-        *per_bucket[bucket_index(e.at.naive.date(), first, query.by)].entry(caller).or_default() += 1;
-        *outcomes.entry(outcome_key(e.outcome)).or_default() += 1;
+        let counts = &mut per_bucket[bucket_index(e.at.naive.date(), first, query.by)];
+        if counts.len() <= c {
+            counts.resize(c + 1, 0);
+        }
+        counts[c] += 1;
+        let key = outcome_key(e.outcome);
+        outcomes[OUTCOMES.iter().position(|&o| o == key).unwrap_or(OUTCOMES.len() - 1)] += 1;
         match e.outcome {
             None => t.no_outcome += 1,
             Some(o) => {
@@ -418,22 +448,26 @@ pub fn report(entries: &[Entry], query: &Query, config: &Config) -> Result<Repor
                 patient: e.patient.clone(),
                 reason: o.reason.clone(),
                 rules: o.rules.clone(),
-                outcome: outcome_key(e.outcome),
+                outcome: key,
             });
         }
-        if let Some((kinds, before)) = breaches.get(&i) {
+        if let Some((kinds, before)) = &breaches[i] {
             t.over_cadence += 1;
             row.over_cadence += 1;
-            let c = cadence.entry(key).or_insert_with(|| CadenceRow {
-                origin: e.origin.clone(),
-                patient: e.patient.clone(),
-                contacts: 0,
-                breaches: 0,
-                kinds: Vec::new(),
-                most_unanswered: 0,
-                last: e.at,
-                callers: Vec::new(),
-            });
+            if cadence_of[p] == usize::MAX {
+                cadence_of[p] = cadence.len();
+                cadence.push(CadenceRow {
+                    origin: e.origin.clone(),
+                    patient: e.patient.clone(),
+                    contacts: 0,
+                    breaches: 0,
+                    kinds: Vec::new(),
+                    most_unanswered: 0,
+                    last: e.at,
+                    callers: Vec::new(),
+                });
+            }
+            let c = &mut cadence[cadence_of[p]];
             c.breaches += 1;
             c.most_unanswered = c.most_unanswered.max(*before);
             for k in kinds {
@@ -449,36 +483,37 @@ pub fn report(entries: &[Entry], query: &Query, config: &Config) -> Result<Repor
             }
         }
     }
-    t.patients = patients.len();
+    for (p, &row) in cadence_of.iter().enumerate() {
+        if row != usize::MAX {
+            cadence[row].contacts = contacts_of[p];
+        }
+    }
+    t.patients = patient_ix.len();
     t.over_cadence_patients = cadence.len();
     t.booked_share = share(t.booked, t.with_outcome);
     t.unanswered_share = share(t.unanswered, t.with_outcome);
     t.justified_share = share(t.justified, t.contacts);
-
-    let mut callers: Vec<CallerRow> = callers.into_values().collect();
-    callers.sort_by(|a, b| b.contacts.cmp(&a.contacts).then_with(|| a.caller.cmp(&b.caller)));
+    // Most contacts first; the buckets' columns follow that order.
+    let mut order: Vec<usize> = (0..callers.len()).collect();
+    order.sort_by(|&a, &b| callers[b].contacts.cmp(&callers[a].contacts).then_with(|| callers[a].caller.cmp(&callers[b].caller)));
     let buckets = starts
         .iter()
         .zip(per_bucket)
         .map(|(&start, counts)| {
-            let by_caller: Vec<usize> = callers.iter().map(|c| counts.get(c.caller.as_str()).copied().unwrap_or(0)).collect();
+            let by_caller: Vec<usize> = order.iter().map(|&c| counts.get(c).copied().unwrap_or(0)).collect();
             Bucket { start, label: label(start, query.by, query.locale), total: by_caller.iter().sum(), by_caller }
         })
         .collect();
-    let mut all_callers: Vec<String> = all_callers.into_iter().map(str::to_string).collect();
+    let callers: Vec<CallerRow> = order.iter().map(|&c| callers[c].clone()).collect();
+    let mut all_callers: Vec<String> = all_callers.into_keys().map(str::to_string).collect();
     all_callers.sort();
     overrides.sort_by(|a, b| b.at.naive.cmp(&a.at.naive).then_with(|| a.patient.cmp(&b.patient)));
     let mut override_reasons: Vec<ReasonRow> =
         reasons.into_iter().map(|(reason, count)| ReasonRow { reason: reason.to_string(), count }).collect();
     override_reasons.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
-    let mut cadence: Vec<CadenceRow> = cadence
-        .into_iter()
-        .map(|(key, mut c)| {
-            c.contacts = contacts_of.get(&key).copied().unwrap_or(0);
-            c.kinds.sort();
-            c
-        })
-        .collect();
+    for c in &mut cadence {
+        c.kinds.sort();
+    }
     cadence.sort_by(|a, b| {
         b.breaches
             .cmp(&a.breaches)
@@ -496,7 +531,7 @@ pub fn report(entries: &[Entry], query: &Query, config: &Config) -> Result<Repor
         buckets,
         callers,
         all_callers,
-        outcomes: OUTCOMES.iter().map(|&o| OutcomeRow { outcome: o, count: outcomes.get(o).copied().unwrap_or(0) }).collect(),
+        outcomes: OUTCOMES.iter().zip(outcomes).map(|(&o, count)| OutcomeRow { outcome: o, count }).collect(),
         overrides,
         override_reasons,
         cadence,
