@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod model;
 pub mod prefs;
 pub mod present;
+pub mod report;
 pub mod rules;
 pub mod script;
 pub mod settings;

@@ -39,7 +39,7 @@ fn risky(s: &str) -> bool {
     s.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
-fn cell(s: &str, free_text: bool) -> String {
+pub(crate) fn cell(s: &str, free_text: bool) -> String {
     let s = if free_text && risky(s) { format!("'{s}") } else { s.to_string() };
     if s.contains([',', '"', '\r', '\n']) || s.starts_with(' ') || s.ends_with(' ') {
         format!("\"{}\"", s.replace('"', "\"\""))

@@ -363,7 +363,7 @@ fn dedupe(entries: &mut Vec<Entry>) {
     *entries = kept;
 }
 
-fn instant(t: &LocalDateTime) -> Option<DateTime<Utc>> {
+pub(crate) fn instant(t: &LocalDateTime) -> Option<DateTime<Utc>> {
     t.offset.and_then(|o| o.from_local_datetime(&t.naive).single()).map(|d| d.with_timezone(&Utc))
 }
 

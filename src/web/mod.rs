@@ -10,6 +10,7 @@
 //! (load, record, merge, import, export): the worker keeps the records, the core decides.
 
 pub mod dom;
+pub mod report;
 pub mod zones;
 
 use serde::{Deserialize, Serialize};

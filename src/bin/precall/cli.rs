@@ -15,10 +15,15 @@ usage:
   precall audit PATIENTS.jsonl [--now RFC3339] [--config CONFIG.json] [--purpose P]
   precall prefs \"TEXT\" | --file NOTES.txt [--locale ru|en]
   precall extract PAGE.html [--url URL] [--profile NAME|FILE] [--related REPLIES.json] [--zone ZONE]
+  precall report LOG.json|LOG.csv [--from DATE] [--to DATE] [--by day|week|month] [--caller NAME] [--config CONFIG.json] [--json]
 
 extract: without --profile, the page's profile is picked by URL and DOM signature. A profile with
 related reads (same-origin, read-only) prints the requests it would make; --related gives their
-replies (section -> the MIS's JSON reply), with date-times shown in --zone (default Europe/Moscow).";
+replies (section -> the MIS's JSON reply), with date-times shown in --zone (default Europe/Moscow).
+
+report: the report page's numbers over a call-log export (the options page's JSON or CSV), as the
+CSV the page exports (--json: the whole report); the period defaults to the log's first and last
+day, the step to month; the cadence (attempt cap, cooldown) comes from --config.";
 
 /// A failure to report: a message, and the exit code (2 for bad input).
 struct Fail(String);
@@ -53,6 +58,11 @@ struct Options {
     templates: Option<String>,
     related: Option<String>,
     zone: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    by: Option<String>,
+    caller: Option<String>,
+    json: bool,
 }
 
 fn parse_args() -> Result<(String, Options), Fail> {
@@ -72,6 +82,11 @@ fn parse_args() -> Result<(String, Options), Fail> {
             Long("templates") => o.templates = Some(parser.value()?.string()?),
             Long("related") => o.related = Some(parser.value()?.string()?),
             Long("zone") => o.zone = Some(parser.value()?.string()?),
+            Long("from") => o.from = Some(parser.value()?.string()?),
+            Long("to") => o.to = Some(parser.value()?.string()?),
+            Long("by") => o.by = Some(parser.value()?.string()?),
+            Long("caller") => o.caller = Some(parser.value()?.string()?),
+            Long("json") => o.json = true,
             Short('h') | Long("help") => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -92,6 +107,7 @@ fn run() -> Result<(), Fail> {
         "audit" => audit(&o),
         "prefs" => prefs(&o),
         "extract" => extract(&o),
+        "report" => report(&o),
         other => Err(Fail(format!("unknown command {other:?}\n{USAGE}"))),
     }
 }
@@ -277,5 +293,44 @@ fn extract(o: &Options) -> Result<(), Fail> {
         out["related_requests"] = serde_json::Value::Array(requests);
     }
     println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
+
+/// `precall report`: the report over a call-log export, as the report page shows and exports it.
+fn report(o: &Options) -> Result<(), Fail> {
+    use precall::report::{self, Granularity, Query};
+    let path = one_positional(o, "call-log export (JSON or CSV)")?;
+    let parsed = precall::calllog::parse_import(&read(path)?).map_err(|e| Fail(format!("{path}: {e}")))?;
+    for r in &parsed.rejected {
+        eprintln!("precall: {path}: skipped {r}");
+    }
+    let dates: Vec<chrono::NaiveDate> = parsed.entries.iter().map(|e| e.at.naive.date()).collect();
+    let date = |flag: &str, v: &Option<String>, default: Option<chrono::NaiveDate>| -> Result<chrono::NaiveDate, Fail> {
+        match v {
+            Some(s) => s.parse().map_err(|e| Fail(format!("--{flag} {s:?}: {e} (expected YYYY-MM-DD)"))),
+            None => default.ok_or_else(|| Fail(format!("{path}: no entries; give --from and --to"))),
+        }
+    };
+    let by = match o.by.as_deref().unwrap_or("month") {
+        "day" => Granularity::Day,
+        "week" => Granularity::Week,
+        "month" => Granularity::Month,
+        other => return Err(Fail(format!("--by {other:?}: expected day, week or month"))),
+    };
+    let query = Query {
+        from: date("from", &o.from, dates.iter().min().copied())?,
+        to: date("to", &o.to, dates.iter().max().copied())?,
+        by,
+        caller: o.caller.clone(),
+        locale: Locale::Ru,
+        labels: Default::default(),
+    };
+    let r = report::report(&parsed.entries, &query, &config(o)?).map_err(|e| Fail(e.0))?;
+    let mut out = std::io::stdout().lock();
+    if o.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?;
+    } else {
+        out.write_all(report::csv(&r, &query).as_bytes())?;
+    }
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! precall audit PATIENTS.jsonl [--now RFC3339] [--config CONFIG.json] [--purpose P]
 //! precall prefs "TEXT" | --file NOTES.txt [--locale ru|en]
 //! precall extract PAGE.html [--url URL] [--profile NAME|FILE]
+//! precall report LOG.json [--from DATE] [--to DATE] [--by day|week|month] [--caller NAME] [--config C.json] [--json]
 //!
 //! Exit codes: 0 success, 2 bad input (the message names the file, field and line).
 
