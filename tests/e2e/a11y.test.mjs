@@ -155,6 +155,19 @@ for (const colorScheme of ['light', 'dark']) {
       assert.deepEqual(await axe(page), []);
       await page.close();
     });
+
+    test('the report and profiles pages', async () => {
+      for (const [file, ready] of [['report.html', 'main'], ['profiles.html', 'main']]) {
+        const page = await browser.context.newPage();
+        await page.emulateMedia({ colorScheme });
+        await page.goto(`chrome-extension://${browser.extensionId}/extension/${file}`);
+        await page.waitForSelector(ready);
+        await page.waitForLoadState('networkidle');
+        await page.waitForTimeout(300); // the page fills itself from storage and the core
+        assert.deepEqual(await axe(page, null, { contrasted: 3 }), [], file);
+        await page.close();
+      }
+    });
   });
 }
 
