@@ -25,6 +25,20 @@
   let lastPanel = '';     // what is drawn, so an unchanged re-check does not redraw
   let timer = 0;
   let running = false;
+  let again = false;      // a check was asked for while one was running
+  let lastRunAt = 0;      // performance.now() of the last finished check
+
+  // Benchmark marks (issue 9, `make bench`): the overlay is in the DOM ("drawn"), and the
+  // first frame after it has been rendered ("painted"). The page's Performance timeline is
+  // shared with this isolated world; only the latest of each is kept; no patient data.
+  function markDrawn() {
+    performance.clearMarks('precall:overlay-drawn');
+    performance.mark('precall:overlay-drawn');
+    requestAnimationFrame(() => setTimeout(() => {
+      performance.clearMarks('precall:overlay-painted');
+      performance.mark('precall:overlay-painted');
+    }, 0));
+  }
 
   const words = () => FALLBACK[settings.config && settings.config.locale === 'en' ? 'en' : 'ru'];
 
@@ -60,6 +74,7 @@
 
   async function loadCore() {
     const glue = await import(url('extension/pkg/precall.js'));
+    performance.mark('dbg:import');
     try {
       await glue.default({ module_or_path: url('extension/pkg/precall_bg.wasm') });
       return { check: async (input) => glue.check_page(input), key: () => glue.current_patient_key() };
@@ -79,25 +94,39 @@
   }
 
   async function run() {
+    clearTimeout(timer);
     timer = 0;
-    if (!core || running) return;
+    if (!core) return;
+    if (running) {
+      again = true; // a switch while a check is in flight: read again when it ends
+      return;
+    }
     running = true;
     try {
+      performance.mark('dbg:check0');
       const result = await core.check({ config: settings.config, now_ms: now() });
+      performance.mark('dbg:check1');
       lastKey = result.patient_key;
+      lastRunAt = performance.now();
       const drawn = JSON.stringify([result.status, result.panel, result.error]);
       if (drawn === lastPanel) return;
       lastPanel = drawn;
       if (result.status === 'ok') precallOverlay.show(result.panel);
       else if (result.status === 'input_error') precallOverlay.message(result.error, words());
       else precallOverlay.hide();
+      markDrawn();
     } catch (err) {
       // A trap inside the core: never let it reach the MIS. No patient data in the log.
       console.warn('precall: check failed', err && err.name);
       lastPanel = '';
       precallOverlay.message(err && err.stage === 'load' ? words().load : words().fail, words());
+      markDrawn();
     } finally {
       running = false;
+      if (again) {
+        again = false;
+        run();
+      }
     }
   }
 
@@ -105,22 +134,28 @@
     if (!timer) timer = setTimeout(run, QUIET_MS);
   }
 
-  // SPA: re-check when the shown patient changes, not on every unrelated mutation.
+  // SPA: re-check when the shown patient changes, not on every unrelated mutation. A new
+  // patient in the DOM is read at once (the overlay must not lag the card); if the page goes
+  // on changing just after a switch (an SPA still rendering), it is read again once it settles.
   function onMutations() {
-    if (timer || !core) return;
-    if (!core.key) return schedule();
+    if (!core) return;
+    if (!core.key) return schedule(); // the engine path has no cheap key: re-check when settled
     let key;
     try { key = core.key(); } catch { return; }
-    if (key !== lastKey) schedule();
+    if (key !== lastKey) run();
+    else if (performance.now() - lastRunAt < QUIET_MS) schedule();
   }
 
   async function start() {
+    performance.mark('dbg:start');
     try {
       const stored = await chrome.storage.local.get('settings');
       if (stored.settings) settings = stored.settings;
     } catch { /* storage unavailable: defaults */ }
+    performance.mark('dbg:storage');
     try {
       core = await loadCore();
+      performance.mark('dbg:core');
     } catch (err) {
       console.warn('precall: the core could not load', err && err.name);
       precallOverlay.message(words().load, words());
