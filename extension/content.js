@@ -74,7 +74,6 @@
 
   async function loadCore() {
     const glue = await import(url('extension/pkg/precall.js'));
-    performance.mark('dbg:import');
     try {
       await glue.default({ module_or_path: url('extension/pkg/precall_bg.wasm') });
       return { check: async (input) => glue.check_page(input), key: () => glue.current_patient_key() };
@@ -103,9 +102,7 @@
     }
     running = true;
     try {
-      performance.mark('dbg:check0');
       const result = await core.check({ config: settings.config, now_ms: now() });
-      performance.mark('dbg:check1');
       lastKey = result.patient_key;
       lastRunAt = performance.now();
       const drawn = JSON.stringify([result.status, result.panel, result.error]);
@@ -146,21 +143,31 @@
     else if (performance.now() - lastRunAt < QUIET_MS) schedule();
   }
 
+  // Everything that does not need the page starts at once (the content script runs at
+  // document_start): the core loads and compiles, and the settings are read, while the page
+  // is still being parsed. The page itself is read at DOMContentLoaded.
+  const settingsReady = chrome.storage.local.get('settings').then(
+    (stored) => { if (stored.settings) settings = stored.settings; },
+    () => { /* storage unavailable: defaults */ });
+  const coreReady = loadCore();
+  coreReady.catch(() => {}); // handled in start()
+  const domReady = new Promise((resolve) => {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', resolve, { once: true });
+    else resolve();
+  });
+
   async function start() {
-    performance.mark('dbg:start');
+    await settingsReady;
     try {
-      const stored = await chrome.storage.local.get('settings');
-      if (stored.settings) settings = stored.settings;
-    } catch { /* storage unavailable: defaults */ }
-    performance.mark('dbg:storage');
-    try {
-      core = await loadCore();
-      performance.mark('dbg:core');
+      core = await coreReady;
     } catch (err) {
+      await domReady;
       console.warn('precall: the core could not load', err && err.name);
       precallOverlay.message(words().load, words());
+      markDrawn();
       return;
     }
+    await domReady;
     await run();
     new MutationObserver(onMutations).observe(document.body || document.documentElement,
       { childList: true, subtree: true });

@@ -210,7 +210,8 @@ async function latency(mis, floorDir, patients) {
   };
   const who = [...PATHS.map((p) => ({ name: p, ext: ROOT, marks: MARKS.ours, base: p === 'engine' ? mis.strict : mis.open })),
     { name: 'floor', ext: floorDir, marks: MARKS.floor, base: mis.open }];
-  for (const w of who) {
+  const only = opt('--who', null);
+  for (const w of who.filter((x) => !only || only.split(',').includes(x.name))) {
     // Cold: the first page in a fresh browser.
     for (const card of N.heavy ? ['typical', 'heavy'] : ['typical']) {
       const samples = [];

@@ -70,6 +70,15 @@ pub trait Dom {
     fn parent(&self, node: &Self::Node) -> Option<Self::Node>;
     /// Element children, at most [`limits::MAX_CHILDREN`].
     fn children(&self, node: &Self::Node) -> Vec<Self::Node>;
+    /// The first element child.
+    fn first_child(&self, node: &Self::Node) -> Option<Self::Node> {
+        self.children(node).into_iter().next()
+    }
+    /// `false` only when the element is surely not an input, select or textarea (a cheap
+    /// test that lets [`Dom::checked`], [`Dom::selected_text`] and [`Dom::value`] be skipped).
+    fn may_be_form_control(&self, _node: &Self::Node) -> bool {
+        true
+    }
     /// The next element sibling.
     fn next_sibling(&self, node: &Self::Node) -> Option<Self::Node>;
     /// The element with this id in the document.

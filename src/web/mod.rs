@@ -53,15 +53,17 @@ thread_local! {
 fn config_from(value: Option<serde_json::Value>) -> (Config, Option<String>) {
     match value {
         None | Some(serde_json::Value::Null) => (Config::default(), None),
-        Some(v) => match serde_path_to_error::deserialize::<_, Config>(v) {
+        Some(v) => match read_value::<Config>(&v) {
             Ok(c) => (c, None),
-            Err(e) => (Config::default(), Some(format!("settings `{}`: {}", e.path(), e.inner()))),
+            Err(e) => (Config::default(), Some(format!("settings `{}`: {}", e.path, e.message))),
         },
     }
 }
 
 fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValue> {
-    let input: CheckInput = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    // Through serde_json::Value, so the contract types are compiled for one deserializer only.
+    let input: serde_json::Value = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let input: CheckInput = read_value(&input).map_err(|e| JsValue::from_str(&format!("input `{}`: {}", e.path, e.message)))?;
     let (config, config_problem) = config_from(input.config);
     let locale = config.locale;
     let picked = PROFILES.with(|profiles| {

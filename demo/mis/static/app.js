@@ -59,14 +59,14 @@
       const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
       if (controller.signal.aborted) return;
       main.replaceChildren(...doc.body.childNodes);
-      // For the extension's benchmark (issue 9): the new card is in the DOM, this view's
-      // equivalent of DOMContentLoaded. Only the latest mark is kept.
-      performance.clearMarks('mis:card-shown');
-      performance.mark('mis:card-shown');
       // The same title the server gives a card page: the short name from the side list.
       const name = list.querySelector(`a.app-patient[data-id="${CSS.escape(id)}"] .app-patient__name`)?.textContent;
       document.title = `${name || `Карта № ${id}`} — карта пациента — ${BASE_TITLE}`;
       main.scrollTop = 0;
+      // For the extension's benchmark (issue 9): the new card is in the DOM and this view's
+      // own work for it is done (its equivalent of DOMContentLoaded). Only the latest is kept.
+      performance.clearMarks('mis:card-shown');
+      performance.mark('mis:card-shown');
     } catch (e) {
       if (e.name === 'AbortError') return;
       main.replaceChildren(message(`Не удалось открыть карту № ${id}: ${e.message}`, 'app-error'));
