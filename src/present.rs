@@ -247,9 +247,10 @@ pub fn panel(assessment: &Assessment, snapshot: &Snapshot, locale: Locale) -> Pa
 
 /// "2026-11-23T12:00:00+03:00" -> "23.11 12:00": the administrator reads local wall time.
 fn short_date_time(rfc3339: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(d) => d.format("%d.%m %H:%M").to_string(),
-        Err(_) => rfc3339.to_string(),
+    use crate::model::datefmt::{day_month, hour_minute, parse_date_time};
+    match parse_date_time(rfc3339) {
+        Some((local, Some(_))) => format!("{} {}", day_month(local.date()), hour_minute(local.time())),
+        _ => rfc3339.to_string(),
     }
 }
 
@@ -311,15 +312,18 @@ fn context_items(context: &serde_json::Value, locale: Locale) -> Vec<Item> {
 
 /// "2026-10-19" -> "19.10.2026" (the way Russian MIS pages and administrators write dates).
 fn ru_date(iso: &str) -> String {
-    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
-        Ok(d) => d.format("%d.%m.%Y").to_string(),
-        Err(_) => iso.to_string(),
+    match crate::model::datefmt::parse_date(iso) {
+        Some(d) => crate::model::datefmt::day_month_year(d),
+        None => iso.to_string(),
     }
 }
 
 fn ru_date_time(iso: &str) -> String {
     match crate::model::LocalDateTime::parse(iso) {
-        Some(t) => t.naive.format("%d.%m.%Y %H:%M").to_string(),
+        Some(t) => {
+            use crate::model::datefmt::{day_month_year, hour_minute};
+            format!("{} {}", day_month_year(t.naive.date()), hour_minute(t.naive.time()))
+        }
         None => iso.to_string(),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod assessment;
 pub mod config;
+pub mod datefmt;
 pub mod snapshot;
 pub mod time;
 
