@@ -19,7 +19,8 @@
           fail: 'Check failed - please report. The MIS page works as usual.',
           brand: 'Pre-call check', collapse: 'Collapse', move_corner: 'Move' },
   };
-  let core = null;        // { check(input) -> Promise<result>, key() -> string|undefined|null }
+  const UNKNOWN = Symbol('no cheap key');
+  let core = null;        // { check(input) -> Promise<result>, key() -> string|undefined|null|UNKNOWN }
   let settings = { config: null, clock: null };
   let lastKey;            // the patient key the overlay was drawn for
   let lastPanel = '';     // what is drawn, so an unchanged re-check does not redraw
@@ -80,15 +81,27 @@
     } catch (err) {
       if (!err || err.name !== 'CompileError') throw err;
     }
-    // The page's CSP forbids WebAssembly here: the engine page reads a copy instead.
+    // The page's CSP forbids WebAssembly here: the engine page reads a copy instead. Which
+    // patient is shown is read with the selectors the engine returns (`key_probe`, from the
+    // site profile), so unrelated page changes cost a querySelector, not a page copy.
+    let probes = null;
     return {
       check: async (input) => {
         const reply = await chrome.runtime.sendMessage(
           { type: 'precall:check-html', html: pageCopy(), url: location.href, input });
         if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply && reply.failed });
+        probes = reply.key_probe || null;
         return reply;
       },
-      key: null, // no cheap key here: re-check after the page settles
+      key: () => {
+        if (!probes) return UNKNOWN; // no cheap key: re-check after the page settles
+        for (const p of probes) {
+          const n = document.querySelector(p.css);
+          if (n) return p.attr ? n.getAttribute(p.attr) : n.textContent;
+        }
+        return null;
+      },
+      engine: true,
     };
   }
 
@@ -103,7 +116,8 @@
     running = true;
     try {
       const result = await core.check({ config: settings.config, now_ms: now() });
-      lastKey = result.patient_key;
+      // The engine's key is the probes' reading of the live page (the same reading as later).
+      lastKey = core.engine ? core.key() : result.patient_key;
       lastRunAt = performance.now();
       const drawn = JSON.stringify([result.status, result.panel, result.error]);
       if (drawn === lastPanel) return;
@@ -136,9 +150,9 @@
   // on changing just after a switch (an SPA still rendering), it is read again once it settles.
   function onMutations() {
     if (!core) return;
-    if (!core.key) return schedule(); // the engine path has no cheap key: re-check when settled
     let key;
     try { key = core.key(); } catch { return; }
+    if (key === UNKNOWN) return schedule();
     if (key !== lastKey) run();
     else if (performance.now() - lastRunAt < QUIET_MS) schedule();
   }

@@ -38,6 +38,8 @@ struct CheckResult {
     unverified: Vec<Section>,
     profile: Option<String>,
     patient_key: Option<String>,
+    /// How the content script can read the key itself (`extract::key_probes`).
+    key_probe: Option<Vec<extract::KeyProbe>>,
     /// An input the core could not take (bad settings, unknown time zone), in words.
     error: Option<String>,
     locale: Locale,
@@ -68,15 +70,15 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     let locale = config.locale;
     let picked = PROFILES.with(|profiles| {
         extract::pick_profile(profiles, url, dom)
-            .map(|p| (p.name.clone(), extract::patient_key_at(dom, p, url), extract::extract(dom, p, url)))
+            .map(|p| (p.name.clone(), extract::patient_key_at(dom, p, url), extract::key_probes(p), extract::extract(dom, p, url)))
     });
-    let Some((profile, patient_key, extraction)) = picked else {
+    let Some((profile, patient_key, key_probe, extraction)) = picked else {
         return to_js(&CheckResult { status: "not_patient_page", locale, ..Default::default() });
     };
     let (snapshot, problems) = snapshot_from_value(extraction.snapshot);
     let now = chrono::DateTime::from_timestamp_millis(input.now_ms as i64).ok_or("now_ms out of range")?;
     let request = Request { snapshot, config, now, purpose: input.purpose, own_log: input.own_log, problems };
-    let base = CheckResult { profile: Some(profile), patient_key, locale, ..Default::default() };
+    let base = CheckResult { profile: Some(profile), patient_key, key_probe, locale, ..Default::default() };
     let assessment = match ZONES.with(|zones| assess(&request, zones)) {
         Ok(a) => a,
         Err(err) => return to_js(&CheckResult { status: "input_error", error: Some(err.to_string()), ..base }),
