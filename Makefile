@@ -8,7 +8,7 @@ PKG := extension/pkg
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: all setup build wasm cli demo test test-native test-wasm test-demo-mis test-e2e install clean
+.PHONY: all setup build wasm cli demo test test-native test-wasm test-demo-mis test-e2e test-bench-smoke bench install clean
 
 all: build
 
@@ -40,7 +40,7 @@ install:
 demo: build
 	node scripts/demo.mjs
 
-test: build test-native test-wasm test-demo-mis test-e2e
+test: build test-native test-wasm test-demo-mis test-e2e test-bench-smoke
 
 test-native:
 	cargo test --quiet
@@ -53,6 +53,19 @@ test-demo-mis:
 
 test-e2e:
 	node --test --test-concurrency=1 tests/e2e/
+
+## The benchmark run once on a small page (output shape only), with the debug builds that
+## `cargo test` already made.
+test-bench-smoke:
+	cargo build --quiet --example throughput --bin precall
+	node --test tests/bench/
+
+## Issue 9: latency, page cost, memory, SPA churn, size, throughput (several minutes; see
+## BENCHMARKS.md). Table on stdout, the same as JSON in out/bench.json. BENCH_ARGS: see
+## scripts/bench.mjs (e.g. BENCH_ARGS="--runs 10 --only latency").
+bench: build
+	cargo build --release --example throughput --bin precall
+	node scripts/bench.mjs $(BENCH_ARGS)
 
 clean:
 	cargo clean

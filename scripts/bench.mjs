@@ -3,7 +3,8 @@
 // figure a median and p95 over repeated runs) and writes the same as JSON.
 //
 //   node scripts/bench.mjs [--runs N] [--heavy-runs N] [--cold-runs N] [--switches N]
-//                          [--churn-secs S] [--only a,b] [--json FILE] [--smoke]
+//                          [--churn-secs S] [--only a,b] [--who in-page,engine,floor]
+//                          [--bin-dir target/release] [--json FILE] [--smoke]
 //
 // Parts (--only): size, latency, page, memory, churn, throughput. --smoke runs every part
 // once on a small page (the shape check in `make test`). Both core paths are measured:
@@ -35,7 +36,7 @@ const N = {
   cold: Number(opt('--cold-runs', SMOKE ? 1 : 10)),
   page: Number(opt('--page-runs', SMOKE ? 1 : 15)),
   switches: Number(opt('--switches', SMOKE ? 4 : 200)),
-  churnSecs: Number(opt('--churn-secs', SMOKE ? 1 : 10)),
+  churnSecs: Number(opt('--churn-secs', SMOKE ? 0.5 : 10)),
   throughputMs: SMOKE ? 300 : 3000,
   audit: Number(opt('--audit-lines', SMOKE ? 1000 : 100000)),
 };
@@ -43,6 +44,8 @@ const PARTS = ['size', 'latency', 'page', 'memory', 'churn', 'throughput'];
 const ONLY = opt('--only', PARTS.join(',')).split(',');
 const JSON_OUT = path.resolve(opt('--json', path.join(ROOT, SMOKE ? 'out/bench-smoke.json' : 'out/bench.json')));
 const PATHS = SMOKE ? ['in-page'] : ['in-page', 'engine'];
+// The native programs: the CLI and examples/throughput.rs (`make bench` builds them).
+const BIN_DIR = path.resolve(ROOT, opt('--bin-dir', 'target/release'));
 const EXT_NAME = JSON.parse(readFileSync(path.join(ROOT, 'manifest.json'), 'utf8')).name;
 const log = (...a) => process.stderr.write(`[bench] ${a.join(' ')}\n`);
 
@@ -212,8 +215,9 @@ async function latency(mis, floorDir, patients) {
     { name: 'floor', ext: floorDir, marks: MARKS.floor, base: mis.open }];
   const only = opt('--who', null);
   for (const w of who.filter((x) => !only || only.split(',').includes(x.name))) {
-    // Cold: the first page in a fresh browser.
-    for (const card of N.heavy ? ['typical', 'heavy'] : ['typical']) {
+    // Cold: the first page in a fresh browser (the smoke run skips the floor's).
+    let kept = null; // the smoke run goes on warm in its one cold browser
+    for (const card of (N.heavy ? ['typical', 'heavy'] : ['typical']).filter(() => !(SMOKE && w.name === 'floor'))) {
       const samples = [];
       for (let i = 0; i < N.cold; i++) {
         const b = await launch(w.ext);
@@ -221,15 +225,16 @@ async function latency(mis, floorDir, patients) {
           const id = card === 'heavy' ? 'heavy' : typical[i % typical.length];
           samples.push(await pageLoad(b.context, `${w.base}/patients/${id}`, w.marks));
         } finally {
-          await b.close();
+          if (SMOKE && !kept) kept = b;
+          else await b.close();
         }
       }
       push(w.name, card, 'cold', samples);
     }
     // Warm: later pages in the same browser, and SPA switches in one tab.
-    const b = await launch(w.ext);
+    const b = kept || (await launch(w.ext));
     try {
-      for (let i = 0; i < 2; i++) await pageLoad(b.context, `${w.base}/patients/${typical[i]}`, w.marks);
+      for (let i = 0; i < (SMOKE ? 1 : 2); i++) await pageLoad(b.context, `${w.base}/patients/${typical[i]}`, w.marks);
       let samples = [];
       for (let i = 0; i < N.warm; i++) samples.push(await pageLoad(b.context, `${w.base}/patients/${typical[(i + 2) % typical.length]}`, w.marks));
       push(w.name, 'typical', 'warm-load', samples);
@@ -241,7 +246,7 @@ async function latency(mis, floorDir, patients) {
       const page = await b.context.newPage();
       await page.goto(`${w.base}/app/patients/${typical[0]}`);
       await waitMark(page, w.marks[1]);
-      for (let i = 1; i <= 2; i++) await spaSwitch(page, typical[i], w.marks);
+      for (let i = 1; i <= (SMOKE ? 1 : 2); i++) await spaSwitch(page, typical[i], w.marks);
       samples = [];
       for (let i = 0; i < N.warm; i++) samples.push(await spaSwitch(page, typical[(i + 3) % typical.length], w.marks));
       push(w.name, 'typical', 'warm-spa', samples);
@@ -414,7 +419,7 @@ async function churn(mis) {
         const page = await b.context.newPage();
         await page.goto(`${base}/app/patients/1001`);
         if (ext) await waitMark(page, MARKS.ours[1]);
-        await page.waitForTimeout(500);
+        await page.waitForTimeout(SMOKE ? 100 : 500);
         const cdp = await b.context.newCDPSession(page);
         await cdp.send('Performance.enable');
         await cdp.send('Profiler.enable');
@@ -490,13 +495,16 @@ async function churn(mis) {
 async function throughput(mis) {
   const dir = path.join(ROOT, 'out/bench');
   mkdirSync(dir, { recursive: true });
-  const heavyJson = path.join(dir, 'heavy.snapshot.json');
-  const heavyHtml = path.join(dir, 'heavy.html');
-  writeFileSync(heavyJson, execFileSync(process.execPath, [path.join(ROOT, 'demo/mis/heavy.js'), '--today', TEST_TODAY], { maxBuffer: 1 << 28 }));
-  writeFileSync(heavyHtml, execFileSync(process.execPath, [path.join(ROOT, 'demo/mis/server.js'), '--render', 'heavy', '--today', TEST_TODAY], { maxBuffer: 1 << 28 }));
-  const exe = path.join(ROOT, 'target/release/examples/throughput');
-  const secs = String(N.throughputMs / 1000);
-  const native = JSON.parse(execFileSync(exe, ['--heavy', heavyJson, '--heavy-html', heavyHtml, '--secs', secs, '--json'], { encoding: 'utf8' }));
+  const exe = path.join(BIN_DIR, 'examples/throughput');
+  const args = ['--secs', String(N.throughputMs / 1000), '--json'];
+  if (N.heavy) {
+    const heavyJson = path.join(dir, 'heavy.snapshot.json');
+    const heavyHtml = path.join(dir, 'heavy.html');
+    writeFileSync(heavyJson, execFileSync(process.execPath, [path.join(ROOT, 'demo/mis/heavy.js'), '--today', TEST_TODAY], { maxBuffer: 1 << 28 }));
+    writeFileSync(heavyHtml, execFileSync(process.execPath, [path.join(ROOT, 'demo/mis/server.js'), '--render', 'heavy', '--today', TEST_TODAY], { maxBuffer: 1 << 28 }));
+    args.push('--heavy', heavyJson, '--heavy-html', heavyHtml);
+  }
+  const native = JSON.parse(execFileSync(exe, args, { encoding: 'utf8' }));
 
   // The CLI's audit over N snapshots (the demo patients repeated).
   const lines = execFileSync(process.execPath, [path.join(ROOT, 'demo/mis/data.js'), '--today', TEST_TODAY, '--jsonl'], { encoding: 'utf8', maxBuffer: 1 << 28 }).trim().split('\n');
@@ -513,7 +521,7 @@ async function throughput(mis) {
     };
     write();
   });
-  const cli = path.join(ROOT, 'target/release/precall');
+  const cli = path.join(BIN_DIR, 'precall');
   const t0 = process.hrtime.bigint();
   const audit = spawnSync(cli, ['audit', auditFile, '--now', TEST_CLOCK], { stdio: ['ignore', 'ignore', 'pipe'] });
   const auditMs = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -551,7 +559,7 @@ async function throughput(mis) {
   results.throughput = {
     native: { ...native, what: 'assess + panel + script per snapshot (examples/throughput.rs); heavy_extract_ms: reading the saved heavy page natively' },
     browser: { ...browser, what: 'check_page on the live page in the content script world: read + assess + panel + script' },
-    audit: { snapshots: N.audit, bytes: auditBytes, ms: round(auditMs, 0), command: `target/release/precall audit FILE --now ${TEST_CLOCK}` },
+    audit: { snapshots: N.audit, bytes: auditBytes, ms: round(auditMs, 0), command: `${path.relative(ROOT, cli)} audit FILE --now ${TEST_CLOCK}` },
   };
   log(`throughput: ${JSON.stringify(results.throughput)}`);
 }
@@ -650,12 +658,18 @@ const floorDir = writeFloorExtension(mkdtempSync(path.join(os.tmpdir(), 'precall
 try {
   // The server generates the heavy card once per date: not part of any measurement.
   if (N.heavy) await Promise.all([fetch(`${mis.open}/patients/heavy`), fetch(`${mis.strict}/patients/heavy`)].map((p) => p.then((r) => r.text())));
-  if (ONLY.includes('size')) size();
-  if (ONLY.includes('latency')) await latency(mis, floorDir, patients);
-  if (ONLY.includes('page')) await pageCost(mis, patients);
-  if (ONLY.includes('memory')) await memory(mis, patients);
-  if (ONLY.includes('churn')) await churn(mis);
-  if (ONLY.includes('throughput')) await throughput(mis);
+  const part = async (name, fn) => {
+    if (!ONLY.includes(name)) return;
+    const t0 = Date.now();
+    await fn();
+    log(`${name}: ${round((Date.now() - t0) / 1000)} s`);
+  };
+  await part('size', () => size());
+  await part('latency', () => latency(mis, floorDir, patients));
+  await part('page', () => pageCost(mis, patients));
+  await part('memory', () => memory(mis, patients));
+  await part('churn', () => churn(mis));
+  await part('throughput', () => throughput(mis));
 } finally {
   open.stop();
   strict.stop();
