@@ -85,28 +85,30 @@
     } catch (err) {
       if (!err || err.name !== 'CompileError') throw err;
     }
-    // The page's CSP forbids WebAssembly here: the engine page reads a copy instead. Which
-    // patient is shown is read with the selectors the engine returns (`key_probe`, from the
-    // site profile), so unrelated page changes cost a querySelector, not a page copy.
-    let probes = null;
+    // The page's CSP forbids WebAssembly here: the engine page reads a copy instead.
     return {
       check: async (input) => {
         const reply = await chrome.runtime.sendMessage(
           { type: 'precall:check-html', html: pageCopy(), url: location.href, input });
         if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply && reply.failed });
-        probes = reply.key_probe || null;
         return reply;
       },
-      key: () => {
-        if (!probes) return UNKNOWN; // no cheap key: re-check after the page settles
-        for (const p of probes) {
-          const n = document.querySelector(p.css);
-          if (n) return p.attr ? n.getAttribute(p.attr) : n.textContent;
-        }
-        return null;
-      },
-      engine: true,
+      key: () => UNKNOWN, // no cheap key here: re-check after the page settles
     };
+  }
+
+  // Which patient the page shows, read with the selectors the last check returned
+  // (`key_probe`: the site profile's patient key, when it is a plain selector). On every
+  // batch of page changes this costs one querySelector, not a call into the core (or, on
+  // strict-CSP pages, not a page copy for the engine). Without probes: the core's own key.
+  let probes = null;
+  function currentKey() {
+    if (!probes) return core.key();
+    for (const p of probes) {
+      const n = document.querySelector(p.css);
+      if (n) return p.attr ? n.getAttribute(p.attr) : n.textContent;
+    }
+    return null;
   }
 
   async function run() {
@@ -120,8 +122,8 @@
     running = true;
     try {
       const result = await core.check({ config: settings.config, now_ms: now() });
-      // The engine's key is the probes' reading of the live page (the same reading as later).
-      lastKey = core.engine ? core.key() : result.patient_key;
+      probes = result.key_probe || null;
+      lastKey = currentKey(); // read as it will be read after the next page change
       lastRunAt = performance.now();
       const drawn = JSON.stringify([result.status, result.panel, result.error]);
       if (drawn === lastPanel) return;
@@ -155,7 +157,7 @@
   function onMutations() {
     if (!core) return;
     let key;
-    try { key = core.key(); } catch { return; }
+    try { key = currentKey(); } catch { return; }
     if (key === UNKNOWN) return schedule();
     if (key !== lastKey) run();
     else if (performance.now() - lastRunAt < QUIET_MS) schedule();

@@ -46,6 +46,8 @@ const JSON_OUT = path.resolve(opt('--json', path.join(ROOT, SMOKE ? 'out/bench-s
 const PATHS = SMOKE ? ['in-page'] : ['in-page', 'engine'];
 // The native programs: the CLI and examples/throughput.rs (`make bench` builds them).
 const BIN_DIR = path.resolve(ROOT, opt('--bin-dir', 'target/release'));
+// The unpacked extension measured (default: this repository; --ext DIR for a variant build).
+const EXT = path.resolve(opt('--ext', ROOT));
 const EXT_NAME = JSON.parse(readFileSync(path.join(ROOT, 'manifest.json'), 'utf8')).name;
 const log = (...a) => process.stderr.write(`[bench] ${a.join(' ')}\n`);
 
@@ -90,7 +92,7 @@ async function launch(ext) {
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 900 }, args,
   });
-  if (ext === ROOT) {
+  if (ext === EXT) {
     const worker = context.serviceWorkers()[0] || (await context.waitForEvent('serviceworker', { timeout: 15000 }));
     await worker.evaluate((s) => chrome.storage.local.set({ settings: s }), { config: null, clock: TEST_CLOCK });
   } else if (ext) {
@@ -194,12 +196,12 @@ const results = {
 };
 
 function size() {
-  const wasm = statSync(path.join(ROOT, 'extension/pkg/precall_bg.wasm')).size;
+  const wasm = statSync(path.join(EXT, 'extension/pkg/precall_bg.wasm')).size;
   mkdirSync(path.join(ROOT, 'out'), { recursive: true });
   const zip = path.join(ROOT, 'out/precall-extension.zip');
   rmSync(zip, { force: true });
   // The package: what the unpacked extension needs (manifest.json and extension/, with pkg/).
-  const z = spawnSync('zip', ['-q', '-X', '-9', '-r', zip, 'manifest.json', 'extension'], { cwd: ROOT });
+  const z = spawnSync('zip', ['-q', '-X', '-9', '-r', zip, 'manifest.json', 'extension'], { cwd: EXT });
   const pkg = z.status === 0 ? statSync(zip).size : null;
   results.size = { wasm_bytes: wasm, package_zip_bytes: pkg, package: 'out/precall-extension.zip (zip -9 of manifest.json and extension/)' };
 }
@@ -211,7 +213,7 @@ async function latency(mis, floorDir, patients) {
     out.push({ path: who, card, kind, drawn: stats(samples.map((s) => s.drawn)), painted: stats(samples.map((s) => s.painted)) });
     log(`latency ${who} ${card} ${kind}: painted ${JSON.stringify(out.at(-1).painted)}`);
   };
-  const who = [...PATHS.map((p) => ({ name: p, ext: ROOT, marks: MARKS.ours, base: p === 'engine' ? mis.strict : mis.open })),
+  const who = [...PATHS.map((p) => ({ name: p, ext: EXT, marks: MARKS.ours, base: p === 'engine' ? mis.strict : mis.open })),
     { name: 'floor', ext: floorDir, marks: MARKS.floor, base: mis.open }];
   const only = opt('--who', null);
   for (const w of who.filter((x) => !only || only.split(',').includes(x.name))) {
@@ -273,7 +275,7 @@ async function pageCost(mis, patients) {
   for (const p of PATHS) {
     const base = p === 'engine' ? mis.strict : mis.open;
     const row = { path: p };
-    for (const [label, ext] of [['without', null], ['with', ROOT]]) {
+    for (const [label, ext] of [['without', null], ['with', EXT]]) {
       const b = await launch(ext);
       try {
         await b.context.addInitScript(() => {
@@ -381,7 +383,7 @@ async function memory(mis, patients) {
   };
   const base = await run('in-page', null);
   for (const p of PATHS) {
-    const withExt = await run(p, ROOT);
+    const withExt = await run(p, EXT);
     const last = withExt.at(-1);
     const xs = withExt.map((s) => s.switches);
     // Growth: slope of the tab's heap (bytes per switch) over the second half of the run
@@ -475,7 +477,7 @@ async function churn(mis) {
       }
     };
     const without = await measure(null);
-    const withExt = await measure(ROOT);
+    const withExt = await measure(EXT);
     const ourMs = withExt.content_script_cpu_ms + (withExt.engine_cpu_ms || 0);
     out.push({
       path: p,
@@ -532,7 +534,7 @@ async function throughput(mis) {
   // In the browser: check_page (read the live page, assess, panel, script) in the content
   // script's world, repeatedly, on a typical card and on the heavy one.
   const browser = {};
-  const b = await launch(ROOT);
+  const b = await launch(EXT);
   try {
     for (const [card, id] of N.heavy ? [['typical', '1001'], ['heavy', 'heavy']] : [['typical', '1001']]) {
       const page = await b.context.newPage();
