@@ -60,7 +60,8 @@ fn main() {
     // Typical: the 25 demo patients (the committed resolved copy), one pass over all of them
     // per call; the rate is per patient.
     let demo: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("tests/fixtures/demo_scenarios.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(root.join("tests/fixtures/demo_scenarios.json")).unwrap())
+            .unwrap();
     let typical: Vec<Snapshot> =
         demo["patients"].as_array().unwrap().iter().map(|p| snapshot_from_value(p.clone()).0).collect();
     let (per_pass, _) = rate(secs, || {

@@ -135,7 +135,7 @@ pub fn iso_date_time_offset(t: NaiveDateTime, offset: FixedOffset) -> String {
     let sign = if secs < 0 { '-' } else { '+' };
     let secs = secs.unsigned_abs();
     let _ = write!(s, "{sign}{:02}:{:02}", secs / 3600, secs / 60 % 60);
-    if secs % 60 != 0 {
+    if !secs.is_multiple_of(60) {
         let _ = write!(s, ":{:02}", secs % 60);
     }
     s
@@ -169,7 +169,9 @@ pub fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
 pub fn de_opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
-        Some(s) => parse_date(&s).map(Some).ok_or_else(|| de::Error::custom(format!("invalid date {s:?}, expected YYYY-MM-DD"))),
+        Some(s) => parse_date(&s)
+            .map(Some)
+            .ok_or_else(|| de::Error::custom(format!("invalid date {s:?}, expected YYYY-MM-DD"))),
     }
 }
 
@@ -200,7 +202,12 @@ mod tests {
                 .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok());
             assert_eq!(parse_naive_date_time(s), chrono, "{s}");
         }
-        for s in ["2026-11-23T10:00:00+03:00", "2026-11-23T10:00:00.5-05:30", "2026-11-23T10:00+03:00", "2026-11-23T07:00:00Z"] {
+        for s in [
+            "2026-11-23T10:00:00+03:00",
+            "2026-11-23T10:00:00.5-05:30",
+            "2026-11-23T10:00+03:00",
+            "2026-11-23T07:00:00Z",
+        ] {
             let dt = chrono::DateTime::parse_from_rfc3339(s)
                 .or_else(|_| chrono::DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M%:z"))
                 .unwrap();
