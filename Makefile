@@ -15,8 +15,9 @@ all: build
 setup:
 	@scripts/setup.sh
 
-## The extension's wasm core: release build, wasm-bindgen glue as an ES module (imported by
-## the content script, or by the offscreen engine page on strict-CSP MIS pages), then
+## The extension's wasm core: release build, wasm-bindgen glue as a classic script (injected
+## with the content script, so nothing is imported at run time; also loaded by the offscreen
+## engine page on strict-CSP MIS pages), then
 ## wasm-opt from npm's binaryen 132 (Debian's 108 breaks the externref table).
 BINARYEN := node_modules/.bin
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
@@ -24,7 +25,7 @@ WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable
 build wasm: setup
 	cargo build --release --target $(WASM_TARGET) --lib
 	rm -rf $(PKG)
-	wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+	wasm-bindgen --target no-modules --no-typescript --remove-name-section --remove-producers-section \
 	  --out-dir $(PKG) $(WASM_RAW)
 	$(BINARYEN)/wasm-opt -Os $(WASM_FEATURES) $(PKG)/precall_bg.wasm -o $(PKG)/precall_bg.wasm
 	@wc -c $(PKG)/precall_bg.wasm

@@ -74,13 +74,13 @@
   }
 
   async function loadCore() {
-    // The .wasm is fetched and compiled while the glue module loads (a page's CSP that
-    // forbids WebAssembly makes this a CompileError).
+    // The glue (`wasm_bindgen`, extension/pkg/precall.js) is injected before this script; the
+    // .wasm is fetched and compiled here (a page's CSP that forbids WebAssembly makes this a
+    // CompileError).
+    const glue = wasm_bindgen; // eslint-disable-line no-undef
     const compiled = WebAssembly.compileStreaming(fetch(url('extension/pkg/precall_bg.wasm')));
-    compiled.catch(() => {}); // handled below, through the glue
-    const glue = await import(url('extension/pkg/precall.js'));
     try {
-      await glue.default({ module_or_path: compiled });
+      await glue({ module_or_path: compiled });
       return { check: async (input) => glue.check_page(input), key: () => glue.current_patient_key() };
     } catch (err) {
       if (!err || err.name !== 'CompileError') throw err;

@@ -17,7 +17,7 @@ for (let r = 0; r < Number(rounds); r++) for (const ext of [A, B]) {
   await page.waitForFunction(() => performance.getEntriesByName('precall:overlay-painted').length > 0, null, { timeout: 60000 });
   const first = await page.evaluate(() => { const nav = performance.getEntriesByType('navigation')[0]; return performance.getEntriesByName('precall:overlay-drawn')[0].startTime - nav.domContentLoadedEventStart; });
   const w = await isolatedWorld(page, 'Перед звонком — pre-call check');
-  const times = await w.evaluate(`(async () => { const g = await import(chrome.runtime.getURL('extension/pkg/precall.js')); await g.default(); const input = { config: null, now_ms: ${Date.parse(TEST_CLOCK)} }; const out = []; for (let i = 0; i < ${id === 'heavy' ? 6 : 60}; i++) { const t = performance.now(); g.check_page(input); out.push(performance.now() - t); } return out; })()`);
+  const times = await w.evaluate(`(async () => { const g = wasm_bindgen; await g(); const input = { config: null, now_ms: ${Date.parse(TEST_CLOCK)} }; const out = []; for (let i = 0; i < ${id === 'heavy' ? 6 : 60}; i++) { const t = performance.now(); g.check_page(input); out.push(performance.now() - t); } return out; })()`);
   res[ext].push({ first: Math.round(first), min: Math.min(...times).toFixed(2), med: times.sort((a, b) => a - b)[times.length >> 1].toFixed(2) });
   await context.close();
 }

@@ -14,7 +14,7 @@ await page.goto(`${mis.base}/patients/${id}`);
 await page.waitForFunction(() => performance.getEntriesByName('precall:overlay-painted').length > 0);
 const w = await isolatedWorld(page, 'Перед звонком — pre-call check');
 console.log(await w.evaluate(`(async () => {
-  const g = await import(chrome.runtime.getURL('extension/pkg/precall.js')); await g.default();
+  const g = wasm_bindgen; await g();
   const counts = {}; const times = {};
   for (const [proto, name] of [[Element.prototype, 'querySelectorAll'], [Element.prototype, 'querySelector'], [Element.prototype, 'matches'], [Element.prototype, 'firstElementChild'], [Node.prototype, 'textContent'], [Element.prototype, 'getAttribute'], [Element.prototype, 'children'], [Element.prototype, 'localName'], [Node.prototype, 'childNodes']]) {
     const d = Object.getOwnPropertyDescriptor(proto, name);

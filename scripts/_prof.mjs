@@ -14,7 +14,7 @@ await page.goto(`${mis.base}/patients/${id}`);
 await page.waitForFunction(() => performance.getEntriesByName('precall:overlay-painted').length > 0);
 const w = await isolatedWorld(page, 'Перед звонком — pre-call check');
 const ms = Number(process.argv[3] || 3000);
-const setup = `(async () => { const g = await import(chrome.runtime.getURL('extension/pkg/precall.js')); await g.default(); globalThis.__g = g; const input = { config: null, now_ms: ${Date.parse(TEST_CLOCK)} }; for (let i = 0; i < 3; i++) g.check_page(input); return 1; })()`;
+const setup = `(async () => { const g = wasm_bindgen; await g(); globalThis.__g = g; const input = { config: null, now_ms: ${Date.parse(TEST_CLOCK)} }; for (let i = 0; i < 3; i++) g.check_page(input); return 1; })()`;
 await w.evaluate(setup);
 await w.cdp.send('Profiler.enable'); await w.cdp.send('Profiler.setSamplingInterval', { interval: 50 }); await w.cdp.send('Profiler.start');
 const rate = await w.evaluate(`(() => { const input = { config: null, now_ms: ${Date.parse(TEST_CLOCK)} }; let n = 0; const t0 = performance.now(); while (performance.now() - t0 < ${ms} || n < 3) { __g.check_page(input); n++; } return n / ((performance.now() - t0) / 1000); })()`);

@@ -14,7 +14,7 @@ await page.goto(`${mis.base}/patients/${id}`);
 await page.waitForFunction(() => performance.getEntriesByName('precall:overlay-painted').length > 0);
 const w = await isolatedWorld(page, 'Перед звонком — pre-call check');
 console.log(await w.evaluate(`(async () => {
-  const g = await import(chrome.runtime.getURL('extension/pkg/precall.js')); await g.default();
+  const g = wasm_bindgen; await g();
   const input = { config: null, now_ms: ${Date.parse(TEST_CLOCK)} };
   const out = [];
   for (let i = 0; i < ${Number(process.argv[3] || 5)}; i++) { const t0 = performance.now(); const r = g.check_page(input); out.push((performance.now() - t0).toFixed(1) + ' [' + r.timings.map(x => x.toFixed(0)).join(',') + ']'); }

@@ -350,9 +350,10 @@ async function memory(mis, patients) {
         if (engine) await engine.send('Performance.enable');
       }
       const wasmBytes = async () => {
-        if (world) return world.evaluate(`import(chrome.runtime.getURL('extension/pkg/precall.js')).then((g) => g.default()).then((w) => w.memory.buffer.byteLength)`);
+        // The glue's init returns the instance's exports once it is loaded.
+        if (world) return world.evaluate(`wasm_bindgen().then((w) => w.memory.buffer.byteLength)`);
         if (engine) {
-          const r = await engine.send('Runtime.evaluate', { expression: `import('./pkg/precall.js').then((g) => g.default()).then((w) => w.memory.buffer.byteLength)`, awaitPromise: true, returnByValue: true });
+          const r = await engine.send('Runtime.evaluate', { expression: `wasm_bindgen().then((w) => w.memory.buffer.byteLength)`, awaitPromise: true, returnByValue: true });
           return r.result.value;
         }
         return 0;
@@ -543,8 +544,8 @@ async function throughput(mis) {
       const world = await isolatedWorld(page, EXT_NAME);
       const ms = card === 'heavy' ? N.throughputMs * 3 : N.throughputMs;
       browser[`${card}_checks_per_s`] = round(await world.evaluate(`(async () => {
-        const g = await import(chrome.runtime.getURL('extension/pkg/precall.js'));
-        await g.default();
+        const g = wasm_bindgen;
+        await g();
         const input = { config: null, now_ms: ${Date.parse(TEST_CLOCK)} };
         g.check_page(input);
         let n = 0;
