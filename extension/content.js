@@ -165,15 +165,16 @@
 
   // Everything that does not need the page starts at once (the content script runs at
   // document_start): the core loads and compiles, and the settings are read, while the page
-  // is still being parsed. The page itself is read at DOMContentLoaded.
+  // is still being parsed. The page itself is read just after its load event, so the check
+  // never delays the MIS's own loading (its load event, its scripts' load handlers).
   const settingsReady = chrome.storage.local.get('settings').then(
     (stored) => { if (stored.settings) settings = stored.settings; },
     () => { /* storage unavailable: defaults */ });
   const coreReady = loadCore();
   coreReady.catch(() => {}); // handled in start()
-  const domReady = new Promise((resolve) => {
-    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', resolve, { once: true });
-    else resolve();
+  const pageReady = new Promise((resolve) => {
+    if (document.readyState === 'complete') resolve();
+    else window.addEventListener('load', () => setTimeout(resolve, 0), { once: true });
   });
 
   async function start() {
@@ -181,13 +182,13 @@
     try {
       core = await coreReady;
     } catch (err) {
-      await domReady;
+      await pageReady;
       console.warn('precall: the core could not load', err && err.name);
       precallOverlay.message(words().load, words());
       markDrawn();
       return;
     }
-    await domReady;
+    await pageReady;
     await run();
     new MutationObserver(onMutations).observe(document.body || document.documentElement,
       { childList: true, subtree: true });

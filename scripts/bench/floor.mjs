@@ -3,8 +3,8 @@
 // section roots, the rows, each field's first CSS alternative, the patient key) and reads the
 // same text, with no wasm and no overlay. Whatever the extension costs beyond this is ours.
 //
-// It is injected like our content script (same `run_at`), reads at DOMContentLoaded (or at
-// once if that has passed), and on SPA switches (a new patient key after a batch of DOM
+// It is injected like our content script (same `run_at`), reads when ours does (just after
+// the page's load event, or at once if that has passed), and on SPA switches (a new patient key after a batch of DOM
 // changes) reads again at once. Marks on the page's timeline: `floor:read` (done reading) and
 // `floor:frame` (the first frame after it, measured as ours is).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -92,8 +92,9 @@ const SCRIPT = `(() => {
     new MutationObserver(() => { if (key() !== lastKey) read(); })
       .observe(document.body || document.documentElement, { childList: true, subtree: true });
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
-  else start();
+  // When ours reads: just after the page's load event.
+  if (document.readyState === 'complete') start();
+  else window.addEventListener('load', () => setTimeout(start, 0), { once: true });
 })();
 `;
 
