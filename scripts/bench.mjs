@@ -37,6 +37,7 @@ const N = {
   page: Number(opt('--page-runs', SMOKE ? 1 : 15)),
   switches: Number(opt('--switches', SMOKE ? 4 : 200)),
   churnSecs: Number(opt('--churn-secs', SMOKE ? 0.5 : 10)),
+  churnReps: Number(opt('--churn-repeats', SMOKE ? 1 : 3)),
   throughputMs: SMOKE ? 300 : 3000,
   audit: Number(opt('--audit-lines', SMOKE ? 1000 : 100000)),
 };
@@ -477,17 +478,27 @@ async function churn(mis) {
         await b.close();
       }
     };
-    const without = await measure(null);
-    const withExt = await measure(EXT);
-    const ourMs = withExt.content_script_cpu_ms + (withExt.engine_cpu_ms || 0);
+    // Without and with, alternately (the machine's load drifts); medians of the repeats.
+    const withs = [];
+    const withouts = [];
+    for (let i = 0; i < N.churnReps; i++) {
+      withouts.push(await measure(null));
+      withs.push(await measure(EXT));
+    }
+    const med = (xs) => stats(xs).median;
+    const share = withs.map((w) => (100 * (w.content_script_cpu_ms + (w.engine_cpu_ms || 0))) / w.wall_ms);
+    const added = withs.map((w, i) => (100 * (w.task_duration_ms - withouts[i].task_duration_ms)) / w.wall_ms);
     out.push({
       path: p,
       secs: N.churnSecs,
       nodes_per_second: 500,
-      with: withExt,
-      without,
-      cpu_share_pct: round((100 * ourMs) / withExt.wall_ms, 2),
-      task_time_added_pct: round((100 * (withExt.task_duration_ms - without.task_duration_ms)) / withExt.wall_ms, 2),
+      repeats: N.churnReps,
+      with: withs[0],
+      without: withouts[0],
+      runs_with: withs,
+      runs_without: withouts,
+      cpu_share_pct: round(med(share), 2),
+      task_time_added_pct: round(med(added), 2),
     });
     log(`churn ${p}: ${JSON.stringify(out.at(-1))}`);
   }
@@ -626,9 +637,11 @@ function table() {
   }
   if (results.churn) {
     lines.push('', 'SPA churn: 500 unrelated nodes replaced per second (100 batches of 5)');
-    lines.push('| path | secs | content-script CPU ms | engine CPU ms | share of wall | task time added (with - without) |');
+    lines.push('| path | secs x repeats | content-script CPU ms (each run) | engine CPU ms | share of wall (median) | main-thread task time added, with - without (median) |');
     lines.push('|---|---|---|---|---|---|');
-    for (const c of results.churn) lines.push(`| ${c.path} | ${c.secs} | ${c.with.content_script_cpu_ms} | ${c.with.engine_cpu_ms ?? '-'} | ${c.cpu_share_pct}% | ${c.task_time_added_pct}% |`);
+    for (const c of results.churn) {
+      lines.push(`| ${c.path} | ${c.secs} x ${c.repeats} | ${c.runs_with.map((w) => w.content_script_cpu_ms).join(', ')} | ${c.runs_with.map((w) => w.engine_cpu_ms ?? '-').join(', ')} | ${c.cpu_share_pct}% | ${c.task_time_added_pct}% |`);
+    }
   }
   if (results.size) {
     lines.push('', `Size: .wasm ${results.size.wasm_bytes} bytes; package ${results.size.package_zip_bytes} bytes (${results.size.package})`);
