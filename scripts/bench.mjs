@@ -85,8 +85,20 @@ const BASE_ARGS = [
   '--no-first-run', '--disable-gpu', '--disable-dev-shm-usage',
 ];
 
-/** A fresh Chromium (new profile). `ext`: ROOT (ours), a floor dir, or null (no extension). */
+// The smoke run keeps one browser per extension for all its parts (it checks the output's
+// shape, not the numbers); the full run starts a fresh browser wherever it says so.
+const shared = new Map();
+
+/** A fresh Chromium (new profile). `ext`: EXT (ours), a floor dir, or null (no extension). */
 async function launch(ext) {
+  if (SMOKE && shared.has(ext)) return shared.get(ext);
+  const b = await launchFresh(ext);
+  if (!SMOKE) return b;
+  shared.set(ext, { context: b.context, close: async () => {}, reallyClose: b.close });
+  return shared.get(ext);
+}
+
+async function launchFresh(ext) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'precall-bench-'));
   const args = [...BASE_ARGS];
   if (ext) args.push(`--disable-extensions-except=${ext}`, `--load-extension=${ext}`);
@@ -228,8 +240,8 @@ async function latency(mis, floorDir, patients) {
           const id = card === 'heavy' ? 'heavy' : typical[i % typical.length];
           samples.push(await pageLoad(b.context, `${w.base}/patients/${id}`, w.marks));
         } finally {
-          if (SMOKE && !kept) kept = b;
-          else await b.close();
+          if (SMOKE) kept = b;
+          await b.close();
         }
       }
       push(w.name, card, 'cold', samples);
@@ -687,6 +699,7 @@ try {
   await part('churn', () => churn(mis));
   await part('throughput', () => throughput(mis));
 } finally {
+  for (const b of shared.values()) await b.reallyClose();
   open.stop();
   strict.stop();
   rmSync(floorDir, { recursive: true, force: true });
