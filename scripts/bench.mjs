@@ -671,13 +671,16 @@ function table() {
     lines.push('|---|---|---|---|');
     for (const t of results.targets) lines.push(`| ${t.name} | ${t.value ?? '-'} | ${t.target} | ${t.met == null ? '-' : t.met ? 'yes' : 'MISSED'} |`);
   }
-  lines.push('', `Machine: ${results.machine.cpus} x ${results.machine.cpu_model}, ${results.machine.memory_gb} GB; ${results.machine.chromium}; node ${results.machine.node}; load average at start ${results.machine.load_avg_start.join(' ')}, at end ${results.machine.load_avg_end.join(' ')}`);
+  lines.push('', `Machine: ${results.machine.cpus} x ${results.machine.cpu_model}, ${results.machine.memory_gb} GB; ${results.machine.chromium}; node ${results.machine.node}; load average at start ${results.machine.load_avg_start.join(' ')}, at end ${results.machine.load_avg_end.join(' ')}; 1-min load during the run (every 10 s): min ${results.machine.load_1min_during.min}, median ${results.machine.load_1min_during.median}, max ${results.machine.load_1min_during.max}`);
   return lines.join('\n');
 }
 
 // ---- main -------------------------------------------------------------------------------------
 
 const started = Date.now();
+// The 1-minute load average every 10 s while the benchmark runs (other work on the machine).
+const loadSamples = [os.loadavg()[0]];
+const loadTimer = setInterval(() => loadSamples.push(os.loadavg()[0]), 10000);
 const patients = await demoPatients();
 const open = await startDemoMis({ csp: false });
 const strict = await startDemoMis({ csp: true });
@@ -705,6 +708,8 @@ try {
   rmSync(floorDir, { recursive: true, force: true });
 }
 results.machine.load_avg_end = os.loadavg().map((x) => round(x, 2));
+clearInterval(loadTimer);
+results.machine.load_1min_during = { samples: loadSamples.length, min: round(Math.min(...loadSamples), 2), median: stats(loadSamples).median, max: round(Math.max(...loadSamples), 2) };
 results.seconds = round((Date.now() - started) / 1000, 0);
 targets();
 mkdirSync(path.dirname(JSON_OUT), { recursive: true });
