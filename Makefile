@@ -8,27 +8,46 @@ PKG := extension/pkg
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: all setup build wasm cli demo test test-native test-wasm test-demo-mis test-e2e test-bench-smoke bench install clean
+.PHONY: all setup build wasm build-test-ext cli demo test test-native test-wasm test-demo-mis test-e2e test-bench-smoke bench install clean
 
 all: build
 
 setup:
 	@scripts/setup.sh
 
-## The extension's wasm core: release build, wasm-bindgen glue as a classic script (injected
-## with the content script, so nothing is imported at run time; also loaded by the offscreen
-## engine page on strict-CSP MIS pages), then
-## wasm-opt from npm's binaryen 132 (Debian's 108 breaks the externref table).
+## The extension's wasm core: release build, wasm-bindgen glue twice for the same .wasm: a
+## classic script (precall_classic.js, `wasm_bindgen`), injected with the content script so
+## nothing is imported at page load, and loaded by the offscreen engine page; and an ES module
+## (precall.js) for the service worker and for a fresh core after a trap. Then wasm-opt from
+## npm's binaryen 132 (Debian's 108 breaks the externref table).
 BINARYEN := node_modules/.bin
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-multivalue --enable-reference-types
+# $(call glue,raw.wasm,out dir,extra flags): both glues; the .wasm is the same for both targets.
+define glue
+	wasm-bindgen --target web --no-typescript $(3) --out-dir $(2) $(1)
+	wasm-bindgen --target no-modules --no-typescript $(3) --out-dir $(2)/classic $(1)
+	cmp $(2)/precall_bg.wasm $(2)/classic/precall_bg.wasm
+	mv $(2)/classic/precall.js $(2)/precall_classic.js
+	rm -rf $(2)/classic
+endef
 build wasm: setup
 	cargo build --release --target $(WASM_TARGET) --lib
 	rm -rf $(PKG)
-	wasm-bindgen --target no-modules --no-typescript --remove-name-section --remove-producers-section \
-	  --out-dir $(PKG) $(WASM_RAW)
+	$(call glue,$(WASM_RAW),$(PKG),--remove-name-section --remove-producers-section)
 	$(BINARYEN)/wasm-opt -Os $(WASM_FEATURES) $(PKG)/precall_bg.wasm -o $(PKG)/precall_bg.wasm
 	@wc -c $(PKG)/precall_bg.wasm
+
+## A test build of the core with the fault hook (a page marked data-precall-fault makes it
+## panic), used only by tests/e2e/panic_recovery.test.mjs: out/test-ext/pkg. A debug build in
+## its own target dir (the hook never touches the release build; a test checks the shipped
+## .wasm has no hook).
+TEST_PKG := out/test-ext/pkg
+TEST_TARGET := target/fault-hook
+build-test-ext: setup
+	cargo build --target $(WASM_TARGET) --lib --features fault-hook --target-dir $(TEST_TARGET)
+	rm -rf $(TEST_PKG)
+	$(call glue,$(TEST_TARGET)/$(WASM_TARGET)/debug/precall.wasm,$(TEST_PKG),)
 
 cli:
 	cargo build --release --bin precall
@@ -41,7 +60,7 @@ install:
 demo: build
 	node scripts/demo.mjs
 
-test: build test-native test-wasm test-demo-mis test-e2e test-bench-smoke
+test: build build-test-ext test-native test-wasm test-demo-mis test-e2e test-bench-smoke
 
 test-native:
 	cargo test --quiet

@@ -1,27 +1,240 @@
-// Service worker. The checks run in the content script's wasm; this worker only relays a
-// content script's page copy to the offscreen engine page when the MIS page's CSP forbids
-// WebAssembly in content scripts. Nothing is sent anywhere else.
+// Service worker (an ES module). Three jobs, none of them sends anything anywhere:
+//  - relays a content script's page copy to the offscreen engine page when the MIS page's CSP
+//    forbids WebAssembly in content scripts;
+//  - keeps the extension's own call log in chrome.storage.local, one record per MIS origin and
+//    patient, and is its only writer (one write at a time, so two tabs cannot lose an entry).
+//    Every decision about the records (versions, migration, what is unreadable and set aside,
+//    merging, CSV/JSON) is the core's (`call_log` in the wasm); this file stores and fetches;
+//  - the keyboard shortcut (chrome `commands`) that opens the panel in the current tab.
+import init, { call_log as core } from './pkg/precall.js';
+
 const ENGINE = 'extension/engine.html';
+const OPTIONS = chrome.runtime.getURL('extension/options.html');
+const PREFIX = 'calllog:';
 let creating = null;
+let ready = null;
+
+/** The wasm core, loaded on first use (a service worker may not await at the top level). */
+function loadCore() {
+  ready ||= init({ module_or_path: chrome.runtime.getURL('extension/pkg/precall_bg.wasm') });
+  return ready;
+}
+
+async function callLog(op, args) {
+  await loadCore();
+  return core(op, args);
+}
+let closing = null;    // the engine page being closed (restarted after a trap)
+let inflight = 0;      // checks under way
+let restart = false;   // restart the engine page once none is under way
 
 async function ensureEngine() {
+  await closing;
   const contexts = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] });
-  if (contexts.length) return;
-  creating ||= chrome.offscreen.createDocument({
-    url: ENGINE,
-    reasons: ['DOM_PARSER'],
-    justification: 'Reads a copy of the MIS page with the WebAssembly core when the page forbids WebAssembly in content scripts.',
-  }).finally(() => { creating = null; });
+  // A page another request is creating is listed before it has loaded: wait for it too.
+  if (!contexts.length) {
+    creating ||= chrome.offscreen.createDocument({
+      url: ENGINE,
+      reasons: ['DOM_PARSER'],
+      justification: 'Reads a copy of the MIS page with the WebAssembly core when the page forbids WebAssembly in content scripts.',
+    }).finally(() => { creating = null; });
+  }
   await creating;
 }
 
+function settle(reply) {
+  // A trap in the core (a Rust panic) can leave its wasm unusable: the engine page is
+  // restarted, so the next check gets a fresh one.
+  if (reply && reply.failed === 'check') restart = true;
+  inflight -= 1;
+  if (restart && !inflight) {
+    restart = false;
+    closing = chrome.offscreen.closeDocument().catch(() => {}).finally(() => { closing = null; });
+  }
+  return reply;
+}
+
+// ---- The call log ----
+
+/** The storage key of a patient's record: the MIS origin and the patient key, unambiguous. */
+const keyOf = (origin, patient) => `${PREFIX}${JSON.stringify([origin, patient])}`;
+
+function parseKey(key) {
+  try {
+    const [origin, patient] = JSON.parse(key.slice(PREFIX.length));
+    return typeof origin === 'string' && typeof patient === 'string' ? { origin, patient } : null;
+  } catch {
+    return null;
+  }
+}
+
+// One operation on the log at a time.
+let queue = Promise.resolve();
+function serial(task) {
+  const run = queue.then(task, task);
+  queue = run.catch(() => {});
+  return run;
+}
+
+function storageFailure(err) {
+  const text = String((err && err.message) || err);
+  return /quota/i.test(text) ? { failed: 'quota' } : { failed: 'storage' };
+}
+
+/** A record as the core reads it; migrated or set-aside data is written back (best effort). */
+async function readRecord(origin, patient) {
+  const key = keyOf(origin, patient);
+  const stored = (await chrome.storage.local.get(key))[key];
+  const out = await callLog('load', { value: stored === undefined ? null : stored, origin, patient });
+  if (out.changed) {
+    // Nothing is lost if this fails: the original stays as it was.
+    try { await chrome.storage.local.set({ [key]: out.log }); } catch { /* storage full */ }
+  }
+  return out;
+}
+
+async function record(origin, patient, recording, config) {
+  const key = keyOf(origin, patient);
+  const stored = (await chrome.storage.local.get(key))[key];
+  const out = await callLog('record', { value: stored === undefined ? null : stored, origin, patient, recording, config });
+  if (out.error) return { failed: 'invalid', message: out.error };
+  try {
+    await chrome.storage.local.set({ [key]: out.log });
+  } catch (err) {
+    return storageFailure(err);
+  }
+  return { ok: true, entry: out.entry };
+}
+
+async function allRecords() {
+  const everything = await chrome.storage.local.get(null);
+  return Object.entries(everything)
+    .filter(([key]) => key.startsWith(PREFIX))
+    .map(([key, value]) => ({ ...parseKey(key), key, value }))
+    .filter((r) => r.origin !== undefined);
+}
+
+async function exportLog(format) {
+  const records = await allRecords();
+  const out = await callLog('export', { records: records.map(({ origin, patient, value }) => ({ origin, patient, value })), format });
+  return out.error ? { failed: 'invalid', message: out.error } : { text: out.text, entries: out.entries, unreadable: out.unreadable };
+}
+
+async function importLog(text) {
+  const parsed = await callLog('parse_import', { text });
+  if (parsed.error) return { failed: 'invalid', message: parsed.error };
+  const total = { added: 0, updated: 0, duplicates: 0, rejected: parsed.rejected, unreadable_skipped: parsed.unreadable_skipped, patients: 0 };
+  for (const group of parsed.groups || []) {
+    const key = keyOf(group.origin, group.patient);
+    const stored = (await chrome.storage.local.get(key))[key];
+    const out = await callLog('merge', { value: stored === undefined ? null : stored, origin: group.origin, patient: group.patient, entries: group.entries });
+    if (out.error) { total.rejected.push(out.error); continue; }
+    if (out.changed) {
+      try {
+        await chrome.storage.local.set({ [key]: out.log });
+      } catch (err) {
+        return { ...total, ...storageFailure(err) };
+      }
+    }
+    total.patients += 1;
+    total.added += out.report.added;
+    total.updated += out.report.updated;
+    total.duplicates += out.report.duplicates;
+  }
+  return total;
+}
+
+async function status() {
+  const records = await allRecords();
+  let entries = 0;
+  let unreadable = 0;
+  for (const r of records) {
+    const out = await callLog('load', { value: r.value, origin: r.origin, patient: r.patient });
+    entries += out.entries;
+    unreadable += out.unreadable;
+  }
+  const bytes = await chrome.storage.local.getBytesInUse(null);
+  return { patients: records.length, entries, unreadable, bytes, quota: chrome.storage.local.QUOTA_BYTES };
+}
+
+/** Removes set-aside data (the options page asks for an export first). */
+async function clearUnreadable() {
+  let cleared = 0;
+  for (const r of await allRecords()) {
+    const out = await callLog('load', { value: r.value, origin: r.origin, patient: r.patient });
+    if (!out.unreadable) continue;
+    cleared += out.unreadable;
+    await chrome.storage.local.set({ [r.key]: { ...out.log, unreadable: [] } });
+  }
+  return { cleared };
+}
+
+function senderOrigin(sender) {
+  try { return sender.origin || new URL(sender.url).origin; } catch { return null; }
+}
+
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  // Only our own content scripts (a tab, this extension) may ask; the page cannot reach here.
-  if (!message || message.type !== 'precall:check-html' || sender.id !== chrome.runtime.id || !sender.tab) return;
-  ensureEngine()
-    .then(() => chrome.runtime.sendMessage({
-      type: 'precall:engine-check', html: message.html, url: message.url, input: message.input,
-    }))
-    .then(sendResponse, (err) => sendResponse({ failed: String(err && err.name) }));
+  if (!message || sender.id !== chrome.runtime.id) return;
+  const fromPage = !!sender.tab && typeof sender.url === 'string' && !sender.url.startsWith('chrome-extension:');
+  const fromOptions = typeof sender.url === 'string' && sender.url.startsWith(OPTIONS);
+  let task = null;
+  // Our content scripts (a tab with an MIS page): the origin is the sender's, never the message's.
+  if (fromPage) {
+    const origin = senderOrigin(sender);
+    const patient = typeof message.patient === 'string' && message.patient ? message.patient : null;
+    switch (message.type) {
+      case 'precall:check-html':
+        inflight += 1;
+        ensureEngine()
+          .then(() => chrome.runtime.sendMessage({
+            type: 'precall:engine-check', html: message.html, url: message.url, input: message.input,
+          }))
+          .then((reply) => reply, (err) => ({ failed: String(err && err.name) }))
+          .then((reply) => sendResponse(settle(reply)));
+        return true;
+      case 'precall:log-read':
+        if (!origin || !patient) return;
+        task = () => serial(() => readRecord(origin, patient)).then((out) => ({ value: out.log, entries: out.entries, unreadable: out.unreadable }));
+        break;
+      case 'precall:log-record':
+        if (!origin || !patient) return;
+        task = () => serial(() => record(origin, patient, message.recording, message.config));
+        break;
+      case 'precall:open-options':
+        task = () => chrome.runtime.openOptionsPage().then(() => ({ ok: true }));
+        break;
+      default:
+        return;
+    }
+  } else if (fromOptions) {
+    switch (message.type) {
+      case 'precall:log-export': task = () => serial(() => exportLog(message.format)); break;
+      case 'precall:log-import': task = () => serial(() => importLog(String(message.text || ''))); break;
+      case 'precall:log-status': task = () => serial(status); break;
+      case 'precall:log-clear-unreadable': task = () => serial(clearUnreadable); break;
+      default: return;
+    }
+  } else {
+    return;
+  }
+  task().then(sendResponse, (err) => sendResponse({ ...storageFailure(err), message: String(err && err.name) }));
   return true;
 });
+
+// ---- The keyboard shortcut ----
+
+async function onCommand(command) {
+  if (command !== 'open-panel') return false;
+  const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+  if (!tab || tab.id === undefined) return false;
+  try {
+    await chrome.tabs.sendMessage(tab.id, { type: 'precall:open-panel' });
+    return true;
+  } catch {
+    return false; // not an MIS page: no content script there
+  }
+}
+
+chrome.commands.onCommand.addListener((command) => { onCommand(command); });
+// The end-to-end tests call this directly: headless Chromium has no keyboard shortcuts.
+globalThis.precallCommand = onCommand;

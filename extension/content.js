@@ -11,23 +11,37 @@
   'use strict';
   const url = (path) => chrome.runtime.getURL(path);
   const QUIET_MS = 120;   // let an SPA re-render settle before reading the page
+  const COPY_DEPTH = 500; // Chromium's HTML parser flattens deeper nesting: a copy would read wrong
   const FALLBACK = {
     ru: { load: 'Проверка перед звонком не загрузилась. Страница МИС работает как обычно.',
           fail: 'Проверка не удалась — сообщите, пожалуйста. Страница МИС работает как обычно.',
+          too_large: 'Страница слишком большая для проверки: проверьте карту сами. Страница МИС работает как обычно.',
           brand: 'Перед звонком', collapse: 'Свернуть', move_corner: 'Переместить' },
     en: { load: 'The pre-call check could not load. The MIS page works as usual.',
           fail: 'Check failed - please report. The MIS page works as usual.',
+          too_large: 'Page too large to check: check the card yourself. The MIS page works as usual.',
           brand: 'Pre-call check', collapse: 'Collapse', move_corner: 'Move' },
   };
-  const UNKNOWN = Symbol('no cheap key');
-  let core = null;        // { check(input) -> Promise<result>, key() -> string|undefined|null|UNKNOWN }
+  let core = null;        // { check(input) -> Promise<result>, key() -> Promise<key>, state: () -> string|null }
   let settings = { config: null, clock: null };
   let lastKey;            // the patient key the overlay was drawn for
+  let lastState = null;   // which patient, and a fingerprint of the sections read, when last checked
   let lastPanel = '';     // what is drawn, so an unchanged re-check does not redraw
+  let lastResult = null;  // the last check of a patient page (dial words, buttons, purpose)
   let timer = 0;
+  let probeTimer = 0;
   let running = false;
-  let again = false;      // a check was asked for while one was running
-  let lastRunAt = 0;      // performance.now() of the last finished check
+  let again = false;      // a re-check was asked for while one ran
+  let dialling = false;   // a dial dialog is open or being prepared
+  const NOT_PATIENT = Symbol('not a patient page');
+  const RELATED_TTL_MS = 30000;
+  const relatedCache = new Map(); // path + body -> { at, reply }: a re-check does not re-read
+  const PROBE_MAX_MS = 1000;
+  let probeDelay = QUIET_MS;      // grows while the page churns with nothing relevant
+  let loads = 0;          // wasm cores loaded in this tab: a trap leaves one unusable, so a fresh one is loaded
+  const MAX_LOADS = 5;    // each leaves its module behind (wasm-bindgen glue cannot be unloaded)
+  let probes = null;      // the profile's patient-key selectors (`key_probe`) from the last check
+  let lastProbeKey;       // what they read then
 
   // Benchmark marks (issue 9, `make bench`): the overlay is in the DOM ("drawn"), and the
   // first frame after it has been rendered ("painted"). The page's Performance timeline is
@@ -49,10 +63,28 @@
     return Number.isFinite(fixed) ? fixed : Date.now();
   }
 
+  /** Whether elements are nested deeper than `limit` under `root` (no recursion). */
+  function deeper(root, limit) {
+    let node = root;
+    let depth = 0;
+    for (;;) {
+      if (node.firstElementChild) {
+        node = node.firstElementChild;
+        if (++depth > limit) return true;
+        continue;
+      }
+      while (node !== root && !node.nextElementSibling) { node = node.parentElement; depth -= 1; }
+      if (node === root) return false;
+      node = node.nextElementSibling;
+    }
+  }
+
   // A copy of the page for the engine: form values (kept by MIS forms only in DOM properties)
-  // are written into attributes; scripts and our own overlay are left out.
+  // are written into attributes; scripts and our own overlay are left out. A page nested
+  // deeper than the HTML parser keeps is not copied: the copy would not read like the page.
   function pageCopy() {
     const live = document.documentElement;
+    if (deeper(live, COPY_DEPTH)) throw Object.assign(new Error('depth'), { stage: 'too_large' });
     const clone = live.cloneNode(true);
     const from = live.querySelectorAll('input, textarea, select');
     const to = clone.querySelectorAll('input, textarea, select');
@@ -69,41 +101,141 @@
         c.setAttribute('value', el.value);
       }
     });
-    clone.querySelectorAll('script, noscript, precall-overlay, precall-fallback').forEach((n) => n.remove());
+    clone.querySelectorAll('script, noscript, precall-overlay, precall-dialog, precall-fallback').forEach((n) => n.remove());
     return `<!doctype html>${clone.outerHTML}`;
   }
 
   async function loadCore() {
-    // The glue (`wasm_bindgen`, extension/pkg/precall.js) is injected before this script; the
-    // .wasm is fetched and compiled here (a page's CSP that forbids WebAssembly makes this a
-    // CompileError).
-    const glue = wasm_bindgen; // eslint-disable-line no-undef
-    const compiled = WebAssembly.compileStreaming(fetch(url('extension/pkg/precall_bg.wasm')));
+    // The first core: the classic glue (`wasm_bindgen`, extension/pkg/precall_classic.js) is
+    // injected before this script, and the .wasm is fetched and compiled at document_start.
+    // wasm-bindgen's glue instantiates once per copy: after a trap only a fresh copy of the
+    // ES-module glue (a new URL, ?v=N) gives a working core. A page's CSP that forbids
+    // WebAssembly makes either a CompileError.
+    const fresh = loads > 0;
+    const glue = fresh
+      ? await import(url('extension/pkg/precall.js') + `?v=${loads}`)
+      : wasm_bindgen; // eslint-disable-line no-undef
+    const init = fresh ? glue.default : glue;
+    loads += 1;
     try {
-      await glue({ module_or_path: compiled });
-      return { check: async (input) => glue.check_page(input), key: () => glue.current_patient_key() };
+      await init({ module_or_path: WebAssembly.compileStreaming(fetch(url('extension/pkg/precall_bg.wasm'))) });
+      return {
+        inPage: true,
+        check: async (input) => glue.check_page(input),
+        key: async () => glue.current_patient_key(),
+        state: () => glue.current_state() ?? null,
+      };
     } catch (err) {
       if (!err || err.name !== 'CompileError') throw err;
     }
     // The page's CSP forbids WebAssembly here: the engine page reads a copy instead.
+    const engine = async (input) => {
+      const reply = await chrome.runtime.sendMessage(
+        { type: 'precall:check-html', html: pageCopy(), url: location.href, input });
+      if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply && reply.failed });
+      return reply;
+    };
     return {
-      check: async (input) => {
-        const reply = await chrome.runtime.sendMessage(
-          { type: 'precall:check-html', html: pageCopy(), url: location.href, input });
-        if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply && reply.failed });
-        return reply;
+      check: engine,
+      // The profile and the patient, without reading the card (NOT_PATIENT: no profile matched).
+      key: async () => {
+        const reply = await engine({ key_only: true });
+        return reply.status === 'not_patient_page' ? NOT_PATIENT : reply.patient_key;
       },
-      key: () => UNKNOWN, // no cheap key here: re-check after the page settles
+      state: null, // no cheap probe here: re-check after the page settles
     };
   }
 
-  // Which patient the page shows, read with the selectors the last check returned
-  // (`key_probe`: the site profile's patient key, when it is a plain selector). On every
-  // batch of page changes this costs one querySelector, not a call into the core (or, on
-  // strict-CSP pages, not a page copy for the engine). Without probes: the core's own key.
-  let probes = null;
-  function currentKey() {
-    if (!probes) return core.key();
+  // ---- The extension's own call log (kept by the service worker, keyed by origin + patient) ----
+
+  /** This patient's stored record, or null (the check then counts the MIS log alone). */
+  async function readLog(key) {
+    if (!key) return null;
+    try {
+      const reply = await chrome.runtime.sendMessage({ type: 'precall:log-read', patient: key });
+      return reply && !reply.failed ? reply.value : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Writes a dial or its outcome; resolves to { ok } or { failed: 'quota' | 'invalid' | 'storage', message }. */
+  async function writeLog(key, recording) {
+    try {
+      const reply = await chrome.runtime.sendMessage({ type: 'precall:log-record', patient: key, recording, config: settings.config });
+      return reply || { failed: 'storage' };
+    } catch {
+      return { failed: 'storage' };
+    }
+  }
+
+  function input(extra) {
+    // settings.profiles: a clinic's own site profiles (JSON), tried before the built-in ones.
+    return {
+      config: settings.config, now_ms: now(), phone_text: settings.dial && settings.dial.phone_text,
+      profiles: settings.profiles || [], ...extra,
+    };
+  }
+
+  // The MIS's own session for a related read (only SAO's is known: the header SAO itself sends).
+  function authorization(auth) {
+    if (!auth) return null;
+    if (auth.kind === 'tryton_session') {
+      const s = JSON.parse(localStorage.getItem(`sao_session_${auth.database}`) || 'null');
+      if (!s || !s.session) throw new Error('no MIS session');
+      return `Session ${btoa(unescape(encodeURIComponent(`${s.login}:${s.user_id}:${s.session}`)))}`;
+    }
+    throw new Error('unknown session kind');
+  }
+
+  // Related reads the profile declares (the core says what): same origin only, the user's own
+  // session, read-only by construction (the core builds only search_read calls). The replies
+  // go to the core only; nothing is kept beyond a short cache in this page's memory.
+  async function fetchRelated(requests) {
+    const replies = {};
+    for (const [id, hit] of relatedCache) if (Date.now() - hit.at >= RELATED_TTL_MS) relatedCache.delete(id);
+    await Promise.all(requests.map(async (r) => {
+      const id = r.path + r.body;
+      const hit = relatedCache.get(id);
+      if (hit && Date.now() - hit.at < RELATED_TTL_MS) {
+        replies[r.section] = { body: r.body, reply: hit.reply };
+        return;
+      }
+      let reply;
+      try {
+        const target = new URL(r.path, location.origin);
+        if (!r.path.startsWith('/') || target.origin !== location.origin) throw new Error('not the page origin');
+        const headers = { 'Content-Type': 'application/json' };
+        const auth = authorization(r.auth);
+        if (auth) headers.Authorization = auth;
+        const res = await fetch(target, {
+          method: 'POST', headers, body: r.body, credentials: 'same-origin', cache: 'no-store', redirect: 'error',
+        });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        reply = await res.json();
+        relatedCache.set(id, { at: Date.now(), reply });
+      } catch (err) {
+        reply = { failed: (err && err.message) || 'error' };
+      }
+      replies[r.section] = { body: r.body, reply };
+    }));
+    return replies;
+  }
+
+  /** A check, with the profile's related reads when it asks for them (at most two rounds: the page may switch patients meanwhile). */
+  async function checkWith(extra) {
+    let result = await core.check(input(extra));
+    for (let round = 0; result.status === 'related' && round < 2; round++) {
+      result = await core.check(input({ ...extra, related: await fetchRelated(result.related) }));
+    }
+    return result;
+  }
+
+  // Which patient the page shows, read with the profile's selectors the last check returned
+  // (`key_probe`, when the key is a plain selector): one querySelector per batch of page
+  // changes, so a patient switch is read at once on both core paths. `undefined`: no probe.
+  function probeKey() {
+    if (!probes) return undefined;
     for (const p of probes) {
       const n = document.querySelector(p.css);
       if (n) return p.attr ? n.getAttribute(p.attr) : n.textContent;
@@ -115,52 +247,246 @@
     clearTimeout(timer);
     timer = 0;
     if (!core) return;
-    if (running) {
-      again = true; // a switch while a check is in flight: read again when it ends
-      return;
-    }
+    if (running) { again = true; return; }
     running = true;
+    let key = lastKey; // for the failure path: which patient the failed check was for
     try {
-      const result = await core.check({ config: settings.config, now_ms: now() });
+      key = await core.key();
+      const result = key === NOT_PATIENT
+        ? { status: 'not_patient_page' }
+        : await checkWith({ call_log: await readLog(key) });
+      if (result.status === 'related') { schedule(); return; }
+      if (core.state) lastState = core.state();
       probes = result.key_probe || null;
-      lastKey = currentKey(); // read as it will be read after the next page change
-      lastRunAt = performance.now();
+      try { lastProbeKey = probeKey(); } catch { probes = null; }
+      lastKey = result.patient_key;
+      lastResult = result.status === 'ok' ? result : null;
+      guard(result);
       const drawn = JSON.stringify([result.status, result.panel, result.error]);
-      if (drawn === lastPanel) return;
+      if (drawn === lastPanel) {
+        // Nothing changed: without a cheap probe (the engine path) this is how churn shows.
+        probeDelay = Math.min(probeDelay * 2, PROBE_MAX_MS);
+        return;
+      }
+      probeDelay = QUIET_MS;
       lastPanel = drawn;
-      if (result.status === 'ok') precallOverlay.show(result.panel);
+      if (result.status === 'ok') precallOverlay.show(result.panel, panelHooks(result));
       else if (result.status === 'input_error') precallOverlay.message(result.error, words());
+      else if (result.status === 'too_large') precallOverlay.message(words().too_large, words());
       else precallOverlay.hide();
       markDrawn();
     } catch (err) {
-      // A trap inside the core: never let it reach the MIS. No patient data in the log.
-      console.warn('precall: check failed', err && err.name);
-      lastPanel = '';
-      precallOverlay.message(err && err.stage === 'load' ? words().load : words().fail, words());
-      markDrawn();
+      failed(err, key);
     } finally {
       running = false;
-      if (again) {
-        again = false;
-        run();
+      if (again) { again = false; schedule(); }
+    }
+  }
+
+  // ---- The dial guard ----
+
+  function guard(result) {
+    if (result.status !== 'ok' || !result.dial) {
+      precallGuard.disable();
+      return;
+    }
+    precallGuard.enable(onDial, result.dial.buttons);
+    if (result.dial.phones && result.dial.phones.length) linkify(result.dial.phones, result.dial.within || []);
+  }
+
+  function panelHooks(result) {
+    return {
+      outcomeLabel: result.dial && result.dial.words.record_outcome,
+      onOutcome: () => outcomeFromPanel(),
+      onLink: (href, channel) => {
+        if (!precallGuard.enabled || !channel) return false;
+        onDial({ kind: 'link', element: null, channel, number: precallGuard.numberOf(href), href });
+        return true;
+      },
+    };
+  }
+
+  const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const SKIP = 'a, button, script, style, textarea, input, select, option, [contenteditable], precall-overlay, precall-dialog';
+
+  /** Wraps plain-text phone numbers (found by the core) in guarded tel: links. */
+  function linkify(phones, within) {
+    const patterns = phones.map((p) => ({ re: new RegExp(escapeRe(p.text).replace(/ /g, '[\\s\\u00a0]+')), e164: p.e164 }));
+    for (const selector of within) {
+      let scopes = [];
+      try { scopes = document.querySelectorAll(selector); } catch { continue; }
+      for (const scope of scopes) {
+        const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+        const nodes = [];
+        for (let n = walker.nextNode(); n && nodes.length < 5000; n = walker.nextNode()) {
+          if (n.parentElement && !n.parentElement.closest(SKIP)) nodes.push(n);
+        }
+        for (let node of nodes) {
+          for (const { re, e164 } of patterns) {
+            const m = re.exec(node.data);
+            if (!m || !/^\+\d{8,15}$/.test(e164)) continue;
+            const hit = node.splitText(m.index);
+            const rest = hit.splitText(m[0].length);
+            const a = document.createElement('a');
+            a.href = `tel:${e164}`;
+            a.className = 'precall-phone';
+            a.textContent = hit.data;
+            hit.replaceWith(a);
+            node = rest;
+          }
+        }
       }
     }
+  }
+
+  function zone() {
+    return (settings.config && settings.config.timezone) || 'Europe/Moscow';
+  }
+
+  /** The outcome form for a contact: `recording` is what is saved (the dial, its override). */
+  function outcome(key, w, recording, title, firstSave) {
+    const form = precallDialog.outcome({
+      words: w,
+      title,
+      channels: recording.fromPanel ? w.channels : null,
+      defaults: { channel: recording.channel, purpose: recording.purpose, callbackDefault: precallDialog.localInput(now() + 86400000, zone()) },
+      onOptions: () => chrome.runtime.sendMessage({ type: 'precall:open-options' }).catch(() => {}),
+      onSave: async (data) => {
+        const reply = await writeLog(key, {
+          id: recording.id, at_ms: recording.at_ms, channel: data.channel || recording.channel,
+          purpose: data.purpose, outcome: data.outcome, callback_at: data.callback_at, note: data.note,
+          override: recording.override,
+        });
+        if (reply.ok) { lastPanel = ''; schedule(); }
+        return reply;
+      },
+    });
+    if (firstSave) {
+      firstSave.then((reply) => {
+        if (reply && !reply.ok && precallDialog.open) {
+          form.problem(reply.failed === 'quota' ? w.storage_full : (reply.message || w.save_failed), reply.failed === 'quota');
+        }
+      });
+    }
+  }
+
+  function outcomeFromPanel() {
+    if (!lastResult || !lastKey) return;
+    const w = lastResult.dial.words;
+    outcome(lastKey, w, { id: crypto.randomUUID(), at_ms: now(), channel: 'call', purpose: lastResult.purpose, fromPanel: true }, null, null);
+  }
+
+  /** A guarded click: judge this contact now, then dial (or not) as the administrator decides. */
+  async function onDial(target) {
+    if (dialling || !lastResult) return;
+    dialling = true;
+    const w = lastResult.dial.words;
+    let key = lastKey;
+    let result = null;
+    try {
+      precallDialog.checking(w, null);
+      // The patient shown now (an SPA may have switched since the last check).
+      key = await core.key();
+      if (key === NOT_PATIENT) key = null;
+      result = await checkWith({ call_log: await readLog(key), intended: { channel: target.channel, number: target.number } });
+      if (result && result.patient_key) key = result.patient_key;
+    } catch (err) {
+      console.warn('precall: dial check failed', err && err.name);
+    }
+    dialling = false;
+    if (!precallDialog.open) return; // cancelled while checking
+    const go = (override) => {
+      const head = result && result.dial && result.dial.head;
+      const recording = {
+        id: crypto.randomUUID(),
+        at_ms: now(),
+        channel: target.channel,
+        purpose: result ? result.purpose : null,
+        override: override ? { reason: override.reason, verdict: result.verdict, rules: head ? head.block_rules : [] } : undefined,
+      };
+      precallGuard.dial(target); // first: never slow a permitted call
+      if (!key) return; // no patient to log it for
+      const firstSave = writeLog(key, recording);
+      outcome(key, w, recording, head ? head.title : null, firstSave);
+    };
+    if (!result || result.status !== 'ok' || !result.dial || !result.dial.head) {
+      precallDialog.failed(w, null, go);
+      return;
+    }
+    precallDialog.dial({ words: result.dial.words, head: result.dial.head, panel: result.panel, verdict: result.verdict, onDial: go });
+  }
+
+  // A trap inside the core (a Rust panic): never let it reach the MIS. No patient data in the
+  // log. The trap can leave the wasm instance unusable: a fresh one is loaded for the next
+  // page (the engine page is restarted by the service worker instead).
+  function failed(err, key) {
+    console.warn('precall: check failed', err && err.name);
+    lastPanel = '';
+    lastKey = key; // not this patient again until the page changes
+    const stage = err && err.stage;
+    precallOverlay.message(stage === 'load' ? words().load : stage === 'too_large' ? words().too_large : words().fail, words());
+    markDrawn();
+    if (core && core.inPage) reload();
+  }
+
+  async function reload() {
+    core = null;
+    if (loads >= MAX_LOADS) return;
+    try { core = await loadCore(); } catch (err) { console.warn('precall: the core could not load', err && err.name); }
+    if (core) navigated(); // the page may have moved on meanwhile: check it again
   }
 
   function schedule() {
     if (!timer) timer = setTimeout(run, QUIET_MS);
   }
 
-  // SPA: re-check when the shown patient changes, not on every unrelated mutation. A new
-  // patient in the DOM is read at once (the overlay must not lag the card); if the page goes
-  // on changing just after a switch (an SPA still rendering), it is read again once it settles.
-  function onMutations() {
+  // SPA: re-check when the shown patient or a section the profile reads changes, not on every
+  // unrelated mutation. Mutations are batched into one cheap probe; while the page keeps
+  // changing with nothing relevant, the probes back off (120 ms doubling up to 1 s), so
+  // unrelated churn (tickers, clocks, chat widgets) costs little. Navigation events
+  // (hashchange, popstate, navigatesuccess) re-check at once.
+  function onMutations(records) {
     if (!core) return;
-    let key;
-    try { key = currentKey(); } catch { return; }
-    if (key === UNKNOWN) return schedule();
-    if (key !== lastKey) run();
-    else if (performance.now() - lastRunAt < QUIET_MS) schedule();
+    // Our own links around phone numbers are not a change of the page.
+    const added = records.flatMap((r) => [...r.addedNodes]);
+    const ours = (n) => n.nodeType === 1 && n.classList.contains('precall-phone');
+    if (added.some(ours) && added.every((n) => n.nodeType === 3 || ours(n))) return;
+    // A new patient in the DOM (`key_probe`: one querySelector) is read at once, not after
+    // the quiet period: the overlay must not lag the card.
+    if (probes) {
+      let key;
+      try { key = probeKey(); } catch { key = lastProbeKey; }
+      if (key !== lastProbeKey) {
+        lastProbeKey = key;
+        clearTimeout(probeTimer);
+        probeTimer = 0;
+        probeDelay = QUIET_MS;
+        if (running) again = true;
+        else run();
+        return;
+      }
+    }
+    if (timer || probeTimer) return;
+    probeTimer = setTimeout(probe, probeDelay);
+  }
+
+  function probe() {
+    probeTimer = 0;
+    if (timer || !core) return;
+    if (!core.state) return schedule();
+    let state;
+    try { state = core.state(); } catch (err) { return failed(err, lastKey); }
+    if (state !== lastState) {
+      probeDelay = QUIET_MS;
+      schedule();
+    } else {
+      probeDelay = Math.min(probeDelay * 2, PROBE_MAX_MS);
+    }
+  }
+
+  function navigated() {
+    probeDelay = QUIET_MS;
+    schedule();
   }
 
   // Everything that does not need the page starts at once (the content script runs at
@@ -192,13 +518,25 @@
     await run();
     new MutationObserver(onMutations).observe(document.body || document.documentElement,
       { childList: true, subtree: true });
-    if (window.navigation) window.navigation.addEventListener('navigatesuccess', schedule);
-    window.addEventListener('popstate', schedule);
+    if (window.navigation) window.navigation.addEventListener('navigatesuccess', navigated);
+    window.addEventListener('popstate', navigated);
+    // Hash-routed MIS (SAO: "#health/model/gnuhealth.patient/1"): a tab or record switch
+    // changes the fragment, sometimes with no DOM mutation at all.
+    window.addEventListener('hashchange', navigated);
     chrome.storage.onChanged.addListener((changes, area) => {
-      if (area === 'local' && changes.settings) {
+      if (area !== 'local') return;
+      if (changes.settings) {
         settings = changes.settings.newValue || { config: null, clock: null };
+        lastPanel = '';
         schedule();
+      } else if (lastKey && Object.keys(changes).includes(`calllog:${JSON.stringify([location.origin, lastKey])}`)) {
+        schedule(); // this patient's log changed (another tab, an import)
       }
+    });
+    // The keyboard shortcut (chrome `commands`, relayed by the service worker).
+    chrome.runtime.onMessage.addListener((message, sender) => {
+      if (sender.id !== chrome.runtime.id || !message || message.type !== 'precall:open-panel') return;
+      if (!precallOverlay.open()) schedule();
     });
   }
 

@@ -72,6 +72,8 @@ li { margin: 2px 0; unicode-bidi: isolate; }
   const ui = { collapsed: false, corner: 0 };
   let host = null;
   let root = null;
+  // From content.js: the outcome form from the panel, and the dial guard for our own links.
+  let hooks = {};
 
   function el(tag, className, text) {
     const e = document.createElement(tag);
@@ -168,8 +170,13 @@ li { margin: 2px 0; unicode-bidi: isolate; }
       if (d.url && SAFE_LINK.test(d.url)) {
         const a = el('a', '', words.open);
         a.setAttribute('href', d.url);
+        a.setAttribute('data-testid', `draft-open-${d.channel}`);
         a.setAttribute('target', '_blank');
         a.setAttribute('rel', 'noopener noreferrer');
+        // Our own message links go through the dial guard too (the check, the log).
+        a.addEventListener('click', (e) => {
+          if (hooks.onLink && e.isTrusted && hooks.onLink(d.url, d.channel)) e.preventDefault();
+        });
         actions.append(a);
       }
       draft.append(actions);
@@ -178,8 +185,9 @@ li { margin: 2px 0; unicode-bidi: isolate; }
     return box;
   }
 
-  /** Replaces the overlay's content with the panel. */
-  function show(panel) {
+  /** Replaces the overlay's content with the panel. `extra`: { outcomeLabel, onOutcome, onLink }. */
+  function show(panel, extra) {
+    hooks = extra || {};
     const shadow = ensureHost();
     const words = panel.words;
     const box = el('div', `panel v-${panel.verdict}`);
@@ -222,8 +230,27 @@ li { margin: 2px 0; unicode-bidi: isolate; }
       body.append(section);
     }
     if (panel.script) body.append(scriptSection(panel.script, words));
+    if (hooks.onOutcome && hooks.outcomeLabel) {
+      const actions = el('div', 'actions');
+      const b = button(hooks.outcomeLabel, hooks.outcomeLabel, () => hooks.onOutcome(), '');
+      b.setAttribute('data-testid', 'outcome-open');
+      actions.append(b);
+      body.append(actions);
+    }
     box.append(body);
     shadow.replaceChildren(box);
+  }
+
+  /** Shows the panel expanded and moves the keyboard focus to it (the keyboard shortcut). */
+  function open() {
+    if (!host || !host.isConnected || !root.firstElementChild) return false;
+    ui.collapsed = false;
+    const box = root.firstElementChild;
+    box.classList.remove('collapsed');
+    box.setAttribute('tabindex', '-1');
+    const first = box.querySelector('[data-testid="outcome-open"]') || box;
+    first.focus();
+    return true;
   }
 
   /** A plain message in place of the panel (the check could not run). */
@@ -244,5 +271,5 @@ li { margin: 2px 0; unicode-bidi: isolate; }
     if (host) host.remove();
   }
 
-  globalThis.precallOverlay = { show, message, hide };
+  globalThis.precallOverlay = { show, message, hide, open };
 })();

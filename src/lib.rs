@@ -4,6 +4,8 @@
 //! assessment, and a thin `web` layer (wasm32 only) that reads the MIS page and draws the
 //! overlay. See ARCHITECTURE.md.
 
+pub mod calllog;
+pub mod dial;
 pub mod extract;
 pub mod model;
 pub mod prefs;

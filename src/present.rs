@@ -149,10 +149,6 @@ pub fn verdict_title(verdict: Verdict, locale: Locale) -> &'static str {
     }
 }
 
-pub fn section_name(section: Section, locale: Locale) -> &'static str {
-    section.label(locale)
-}
-
 /// The patient's name as the page gives it, or composed from its parts.
 pub fn display_name(patient: &Patient) -> Option<String> {
     if let Some(full) = patient.full_name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -205,7 +201,7 @@ pub fn panel(assessment: &Assessment, snapshot: &Snapshot, locale: Locale) -> Pa
         .unverified
         .iter()
         .filter(|s| !assessment.problems.iter().any(|p| p.section == **s))
-        .map(|s| Item { text: format!("{}: {}", section_name(*s, locale), w.not_read), source: Some(s.as_str().into()) })
+        .map(|s| Item { text: format!("{}: {}", s.label(locale), w.not_read), source: Some(s.as_str().into()) })
         .collect();
     not_verified.extend(
         assessment
@@ -215,7 +211,7 @@ pub fn panel(assessment: &Assessment, snapshot: &Snapshot, locale: Locale) -> Pa
             .map(|f| Item { text: f.message.clone(), source: Some(f.rule.clone()) }),
     );
     not_verified.extend(assessment.problems.iter().map(|p| Item {
-        text: format!("{}: {} ({})", section_name(p.section, locale), w.unreadable, p.message),
+        text: format!("{}: {} ({})", p.section.label(locale), w.unreadable, p.message),
         source: Some(p.section.as_str().into()),
     }));
     push(GroupKind::NotVerified, w.not_verified, not_verified);

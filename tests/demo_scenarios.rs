@@ -62,7 +62,7 @@ fn demo_scenarios_get_their_expected_verdicts() {
             .get("purpose")
             .or_else(|| scenario.get("purpose"))
             .and_then(|v| serde_json::from_value(v.clone()).ok());
-        let request = Request { snapshot, config: Config::default(), now, purpose, own_log: None, problems: problems.clone() };
+        let request = Request { snapshot, now, purpose, problems: problems.clone(), ..Default::default() };
         let a = assess(&request, &TzDatabase).unwrap_or_else(|e| panic!("{key}: {e}"));
         let mut errs = Vec::new();
         if !problems.is_empty() {

@@ -3,16 +3,21 @@
 //! source's own data, not from our output). The profile is the built-in one named like the
 //! parent directory, or `tests/fixtures/extract/<profile>/profile.json` when there is one.
 //!
+//! A case may also hold `related.json`: the replies of the related reads the profile declares
+//! (section -> the MIS's JSON reply), applied as the extension applies them (clinic zone
+//! Europe/Moscow).
+//!
 //! Each case: the profile is picked for the page, the page is extracted, the JSON goes through
 //! the contract (`snapshot_from_value`, no problems allowed) and must equal the expected
 //! snapshot, section by section; coverage must say "found" for exactly those sections.
 #![cfg(not(target_arch = "wasm32"))]
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use precall::extract::html::HtmlDom;
-use precall::extract::{builtin_profiles, extract, patient_key, patient_key_at, pick_profile, Profile};
+use precall::extract::{builtin_profiles, extract, patient_key, patient_key_at, pick_profile, related, Profile};
 use precall::model::{parse_strict, snapshot_from_value, Section, Snapshot};
 
 fn root() -> PathBuf {
@@ -49,8 +54,19 @@ fn run_case(case: &Path, profile: &Profile, builtin: &[Profile]) -> Vec<String> 
         }
     }
 
-    let x = extract(&dom, profile, &url);
+    let mut x = extract(&dom, profile, &url);
     assert_eq!(x.profile, profile.name);
+    let related = case.join("related.json");
+    if related.exists() {
+        let replies: BTreeMap<String, serde_json::Value> = serde_json::from_str(&fs::read_to_string(&related).unwrap()).unwrap();
+        // The requests the profile makes on this page are the ones whose replies were saved.
+        let planned: Vec<String> = related::requests(&dom, profile, &url).into_iter().filter_map(|r| r.ok()).map(|r| r.section).collect();
+        let saved: Vec<String> = replies.keys().cloned().collect();
+        if planned != saved {
+            errors.push(format!("related requests for {planned:?}, replies saved for {saved:?}"));
+        }
+        related::apply_replies_native(&mut x, profile, &replies, "Europe/Moscow");
+    }
     let (mut got, problems) = snapshot_from_value(x.snapshot.clone());
     for p in &problems {
         errors.push(format!("contract problem in {:?}: {}", p.section, p.message));
@@ -182,4 +198,63 @@ fn the_browser_test_lists_every_fixture() {
             assert!(web.contains(&entry), "tests/web_dom.rs does not list {entry}");
         }
     }
+}
+
+/// The generic profile takes a page only by its patient words (two different labels), so a
+/// schedule with a "Пациент" column, a login form or a plain article is not a patient page.
+#[test]
+fn the_generic_profile_does_not_claim_other_pages() {
+    let builtin = builtin_profiles();
+    let pages = [
+        "<h1>Расписание на 23.11</h1><table><tr><th>Время</th><th>Пациент</th><th>Врач</th></tr><tr><td>10:00</td><td>Иванова</td><td>Петрова</td></tr></table>",
+        "<h1>Пациенты</h1><table><thead><tr><th>Карта №</th><th>ФИО</th><th>Дата рождения</th></tr></thead><tr><td>1001</td><td>Попова Анна</td><td>01.02.1990</td></tr></table>",
+        "<div role=table><div role=row><div role=columnheader>ФИО</div><div role=columnheader>Дата рождения</div></div></div>",
+        "<form><label for=u>Логин</label><input id=u><label for=p>Пароль</label><input id=p type=password></form>",
+        "<article><h1>Patient care at our clinic</h1><p>Patient comfort comes first. Date of birth matters for vaccines.</p></article>",
+    ];
+    for html in pages {
+        let dom = HtmlDom::parse(html);
+        assert!(pick_profile(&builtin, "http://127.0.0.1:9000/x", &dom).is_none(), "{html}");
+    }
+    // SAO's person form has patient-like labels; on Tryton's views only the gnuhealth profile applies.
+    let party = HtmlDom::parse("<label for=a>Patient</label><input id=a type=checkbox><label for=b>DoB:</label><input id=b value=01/02/1990><label for=c>Full name</label><input id=c>");
+    assert_eq!(pick_profile(&builtin, "http://127.0.0.1:9000/x", &party).map(|p| p.name.as_str()), Some("generic"));
+    assert!(pick_profile(&builtin, "http://127.0.0.1:8000/#health/model/party.party/4", &party).is_none());
+}
+
+/// What the generic profile could not find, it says: sections without their heading, lists
+/// without rows and without a "none" marker, and the sections it has no words for.
+#[test]
+fn the_generic_profile_says_what_it_could_not_find() {
+    let builtin = builtin_profiles();
+    let generic = builtin.iter().find(|p| p.name == "generic").unwrap();
+    let html = "<dl><dt>ФИО</dt><dd>Петров Пётр</dd><dt>Дата рождения</dt><dd>01.02.1980</dd></dl>\
+                <h2>Записи</h2><div class=list></div><h2>Визиты</h2><p>Нет визитов</p>";
+    let x = extract(&HtmlDom::parse(html), generic, "");
+    let reason = |s: Section| x.coverage.section(s).and_then(|c| c.reason.clone()).unwrap_or_default();
+    assert!(x.coverage.section(Section::Patient).unwrap().found);
+    assert_eq!(x.snapshot["visits"], serde_json::json!([]), "the page says: none");
+    assert!(x.snapshot.get("appointments").is_none(), "an empty list with no 'none' marker is not read");
+    assert!(reason(Section::Appointments).contains("nothing on the page says"), "{}", reason(Section::Appointments));
+    assert!(reason(Section::Contacts).contains("nothing on the page says"), "{}", reason(Section::Contacts));
+    assert_eq!(reason(Section::ServiceCard), "no heading found");
+    assert_eq!(reason(Section::Plans), "not in the profile");
+    let patient = x.coverage.section(Section::Patient).unwrap();
+    assert_eq!(patient.field("sex").unwrap().missing, 1);
+}
+
+/// The content script's cheap probe: the fingerprint changes when a section the profile reads
+/// changes, and not when something else on the page does.
+#[test]
+fn the_fingerprint_follows_the_sections_only() {
+    let builtin = builtin_profiles();
+    let demo = builtin.iter().find(|p| p.name == "demo-mis").unwrap();
+    let html = fs::read_to_string(root().join("demo-mis/1002-already-booked/page.html")).unwrap();
+    let fp = |h: &str| precall::extract::fingerprint(&HtmlDom::parse(h), demo);
+    let base = fp(&html);
+    let churned = html.replace("</body>", "<ul id=ticker><li>курс 1</li><li>курс 2</li></ul></body>");
+    assert_eq!(fp(&churned), base, "unrelated churn");
+    let changed = html.replacen(">Записан<", ">Отменена<", 1);
+    assert_ne!(changed, html);
+    assert_ne!(fp(&changed), base, "an appointment's status changed");
 }

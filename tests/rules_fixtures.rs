@@ -8,6 +8,8 @@
 //! - `config.json` (optional): the clinic configuration (defaults otherwise);
 //! - `own_log.json` (optional): the extension's own log (a list of communications);
 //! - `now`: an RFC 3339 instant, and optionally the purpose on a second line;
+//! - `request.json` (optional): the rest of the request, `{"intended": {"channel", "number"},
+//!   "own_log_unreadable": bool}` (the dial guard's contact; an own log that was set aside);
 //! - `expected.json`: a partial expectation, see [`check_expected`]. Unknown keys fail.
 
 use std::collections::BTreeSet;
@@ -89,8 +91,20 @@ fn load(dir: &Path) -> Case {
     let purpose: Option<Purpose> = lines
         .next()
         .map(|p| serde_json::from_value(Value::String(p.to_string())).unwrap_or_else(|e| panic!("{}/now purpose: {e}", dir.display())));
+    let extra = fs::read_to_string(dir.join("request.json")).ok().map(|t| {
+        serde_json::from_str::<Value>(&t).unwrap_or_else(|e| panic!("{}/request.json: {e}", dir.display()))
+    });
+    let extra = extra.unwrap_or(Value::Null);
+    for key in extra.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
+        assert!(["intended", "own_log_unreadable"].contains(&key.as_str()), "{}/request.json: unknown key {key}", dir.display());
+    }
+    let intended = match &extra["intended"] {
+        Value::Null => None,
+        v => Some(serde_json::from_value::<rules::Intended>(v.clone()).unwrap_or_else(|e| panic!("{}/request.json intended: {e}", dir.display()))),
+    };
+    let own_log_unreadable = extra["own_log_unreadable"].as_bool().unwrap_or(false);
     Case {
-        request: Request { snapshot, config, now, purpose, own_log, problems },
+        request: Request { snapshot, config, now, purpose, own_log, problems, intended, own_log_unreadable },
         expected: read_json(&dir.join("expected.json")),
     }
 }
@@ -562,7 +576,7 @@ fn schemas_list_exactly_the_sections_fields_and_enum_values_of_the_rust_types() 
         (snap, "Plan", keys_of(&Plan { id: None, created: None, doctor: None, specialty: None, signed: None, decision: None, items: vec![item.clone()] })),
         (snap, "Recall", keys_of(&Recall { kind: RecallKind::Checkup, due: None, agreed: true, channel: None, set_by: None })),
         (snap, "Relative", keys_of(&Relative { name: "x".into(), relation: None, patient_id: None, booked: None, due: vec![] })),
-        (snap, "Communication", keys_of(&Communication { at, channel: None, direction: Direction::Out, purpose: None, outcome: Outcome::Reached, note: None })),
+        (snap, "Communication", keys_of(&Communication { at, channel: None, direction: Direction::Out, purpose: None, outcome: Outcome::Reached, note: None, callback_at: None })),
         (snap, "Feedback", keys_of(&Feedback { date: None, sentiment: Sentiment::Neutral, text: None })),
         (conf, "HoursRange", keys_of(&Config::default().calling_hours)),
         (conf, "VagueWindows", keys_of(&VagueWindows::default())),
@@ -611,7 +625,8 @@ fn fixtures_validate_against_the_schemas() {
     for (_, dir) in all_cases() {
         let rel = dir.strip_prefix(fixtures()).unwrap().display().to_string();
         let snap = read_json(&dir.join("snapshot.json"));
-        let expects_problems = read_json(&dir.join("expected.json")).get("problems").is_some();
+        // Problems expected from the snapshot itself (an unreadable own log is the request's).
+        let expects_problems = read_json(&dir.join("expected.json")).get("problems").is_some() && !load(&dir).request.own_log_unreadable;
         let errs = s.validate("snapshot.v1.schema.json", &snap);
         let strict = parse_strict::<Snapshot>("snapshot", &snap.to_string());
         snapshots += 1;
@@ -686,6 +701,7 @@ fn heavy_snapshot(visits: usize, comms: usize) -> Snapshot {
             purpose: Some(["приглашение", "напоминание", "акция"][i % 3].into()),
             outcome: if i % 5 == 0 { Outcome::Reached } else { Outcome::NoAnswer },
             note: None,
+            callback_at: None,
         });
     }
     let snap: Snapshot = serde_json::from_value(read_json(&fixtures().join("no_justified_reason/reason_present/snapshot.json"))).unwrap();
@@ -702,9 +718,9 @@ fn assess_is_linear_on_a_heavy_card() {
         purpose: Some(Purpose::Offer),
         own_log: Some((0..500).map(|i| Communication {
             at: LocalDateTime::parse(&format!("2026-0{}-1{}T1{}:00:00+03:00", 1 + i % 9, i % 10, i % 10)).unwrap(),
-            channel: Some(Channel::Call), direction: Direction::Out, purpose: None, outcome: Outcome::NoAnswer, note: None,
+            channel: Some(Channel::Call), direction: Direction::Out, purpose: None, outcome: Outcome::NoAnswer, note: None, callback_at: None,
         }).collect()),
-        problems: vec![],
+        ..Default::default()
     };
     let time = |r: &Request, n: usize| {
         let start = std::time::Instant::now();

@@ -18,19 +18,26 @@ use precall::web::dom::WebDom;
 wasm_bindgen_test_configure!(run_in_browser);
 
 macro_rules! cases {
-    ($($profile:literal / $case:literal),* $(,)?) => {
+    ($($profile:literal / $case:literal $(+ $related:ident)?),* $(,)?) => {
         &[$((
             $profile,
             $case,
             include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/extract/", $profile, "/", $case, "/page.html")),
             include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/extract/", $profile, "/", $case, "/url")),
             include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/extract/", $profile, "/", $case, "/expected.json")),
+            cases!(@related $profile, $case $(, $related)?),
         )),*]
+    };
+    (@related $profile:literal, $case:literal) => { None };
+    (@related $profile:literal, $case:literal, related) => {
+        Some(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/extract/", $profile, "/", $case, "/related.json")))
     };
 }
 
-/// (profile, case, page.html, url, expected.json)
-const CASES: &[(&str, &str, &str, &str, &str)] = cases![
+/// (profile, case, page.html, url, expected.json, related.json)
+type Case = (&'static str, &'static str, &'static str, &'static str, &'static str, Option<&'static str>);
+
+const CASES: &[Case] = cases![
     "demo-mis" / "1001-all-clear",
     "demo-mis" / "1002-already-booked",
     "demo-mis" / "1003-relative-booked",
@@ -60,6 +67,17 @@ const CASES: &[(&str, &str, &str, &str, &str)] = cases![
     "demo-mis" / "1001-hide-patient-contacts",
     "demo-mis" / "1002-fragment",
     "demo-mis" / "1001-app-shell",
+    "gnuhealth" / "patient-1" + related,
+    "gnuhealth" / "patient-2" + related,
+    "gnuhealth" / "patient-3" + related,
+    "gnuhealth" / "patient-4" + related,
+    "gnuhealth" / "patient-1-page-only",
+    "generic" / "tables-ru",
+    "generic" / "dl-en",
+    "generic" / "grid-ru",
+    "generic" / "cards-en",
+    "generic" / "spa-ru",
+    "generic" / "iframe-card-ru",
 ];
 
 fn parse_page(html: &str) -> web_sys::Document {
@@ -70,7 +88,7 @@ fn parse_page(html: &str) -> web_sys::Document {
 fn fixtures_read_the_same_in_the_browser() {
     let builtin = builtin_profiles();
     let mut failures = Vec::new();
-    for (profile_name, case, html, url, expected) in CASES {
+    for (profile_name, case, html, url, expected, related) in CASES {
         let url = url.trim();
         let doc = parse_page(html);
         let dom = WebDom::from_document(&doc).unwrap();
@@ -78,7 +96,15 @@ fn fixtures_read_the_same_in_the_browser() {
         if pick_profile(&builtin, url, &dom).map(|p| &p.name) != Some(&profile.name) {
             failures.push(format!("{case}: pick_profile did not choose {profile_name}"));
         }
-        let x = extract(&dom, profile, url);
+        let mut x = extract(&dom, profile, url);
+        if let Some(related) = related {
+            // The replies the content script would hand over, laid out through DOMParser; the
+            // clinic's zone (Europe/Moscow) is UTC+3 all year.
+            let replies = serde_json::from_str(related).unwrap();
+            let to_local = |utc: chrono::NaiveDateTime| Some(utc + chrono::Duration::hours(3));
+            let parse = |h: &str| WebDom::from_document(&parse_page(h));
+            precall::extract::related::apply_replies(&mut x, profile, &replies, &to_local, &parse);
+        }
         let (mut got, problems) = snapshot_from_value(x.snapshot.clone());
         let mut want: Snapshot = parse_strict("expected.json", expected).unwrap();
         got.schema = None;
@@ -108,7 +134,7 @@ fn fixtures_read_the_same_in_the_browser() {
 fn extraction_time_is_reported() {
     let builtin = builtin_profiles();
     let perf = web_sys::window().unwrap().performance().unwrap();
-    let docs: Vec<_> = CASES.iter().map(|(_, _, html, url, _)| (parse_page(html), url.trim())).collect();
+    let docs: Vec<_> = CASES.iter().map(|(_, _, html, url, _, _)| (parse_page(html), url.trim())).collect();
     let t0 = perf.now();
     let profiles = builtin_profiles();
     let t_profiles = perf.now() - t0;
@@ -210,4 +236,20 @@ fn hostile_page_is_bounded_in_the_browser() {
     assert_eq!(x.snapshot["refusals"].as_array().unwrap().len(), precall::extract::limits::MAX_ROWS);
     assert!(x.coverage.truncated);
     assert!(x.snapshot["patient"]["full_name"].as_str().unwrap().len() <= precall::extract::limits::MAX_TEXT);
+}
+
+/// A read past its time budget stops like any other work limit: the extension then says
+/// "page too large to check".
+#[wasm_bindgen_test]
+fn time_budget_stops_the_read() {
+    let doc = parse_page(CASES[0].2);
+    let builtin = builtin_profiles();
+    let url = CASES[0].3.trim();
+    let dom = WebDom::from_document(&doc).unwrap();
+    let x = precall::extract::extract_or_stop(&dom, &builtin[0], url);
+    assert!(!x.coverage.truncated, "a demo card reads within any budget");
+    let spent = WebDom::from_document(&doc).unwrap().with_budget_ms(-1.0);
+    let x = precall::extract::extract_or_stop(&spent, &builtin[0], url);
+    assert!(x.coverage.truncated);
+    assert_eq!(x.snapshot.as_object().map(|o| o.len()), Some(1), "nothing but the schema marker is read");
 }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::limits::*;
 use super::normalize::{self, key, DateOrder, Rejected};
-use super::profile::{url_after, url_param, Norm, Profile, Read, Source, SourceSpec, Spec};
+use super::profile::{url_after, url_param, Norm, OneOrMany, Profile, Read, Source, SourceSpec, Spec};
 use super::{Coverage, Dom, Extraction, FieldCoverage, Hit, SectionCoverage};
 use crate::model::Section;
 
@@ -114,17 +114,24 @@ pub(super) struct Engine<'a, D: Dom> {
     url: &'a str,
     budget: Cell<usize>,
     truncated: Cell<bool>,
+    /// Stop reading at the first work limit reached (the extension gives no verdict then).
+    stop: bool,
 }
 
 impl<'a, D: Dom> Engine<'a, D> {
     pub fn new(dom: &'a D, url: &'a str) -> Self {
-        Engine { dom, url, budget: Cell::new(MAX_NODES), truncated: Cell::new(false) }
+        Engine { dom, url, budget: Cell::new(MAX_NODES), truncated: Cell::new(false), stop: false }
+    }
+
+    pub fn stopping(mut self) -> Self {
+        self.stop = true;
+        self
     }
 
     /// Every query goes through here: it spends the node budget.
     fn select(&self, scope: &D::Node, selector: &str, limit: usize) -> Vec<D::Node> {
         let left = self.budget.get();
-        if left == 0 {
+        if left == 0 || (self.stop && self.truncated.get()) || self.dom.exhausted() {
             self.truncated.set(true);
             return Vec::new();
         }
@@ -172,7 +179,18 @@ impl<'a, D: Dom> Engine<'a, D> {
         Extraction { snapshot: Value::Object(snapshot), coverage, profile: profile.name.clone() }
     }
 
-    fn section(&self, section: Section, spec: &Spec, doc: &D::Node) -> (Option<Value>, SectionCoverage) {
+    /// Whether a work limit was reached so far.
+    pub fn truncated(&self) -> bool {
+        self.truncated.get()
+    }
+
+    /// The first text the sources give on the page (the URL included), e.g. a record id.
+    pub fn text(&self, sources: &[Source]) -> Option<String> {
+        let spec = Spec { from: sources.to_vec(), ..Default::default() };
+        as_key(self.value(&spec, &self.dom.root(), &mut Row::plain(), "_").0)
+    }
+
+    pub(super) fn section(&self, section: Section, spec: &Spec, doc: &D::Node) -> (Option<Value>, SectionCoverage) {
         let mut cov = SectionCoverage {
             section,
             configured: true,
@@ -182,7 +200,24 @@ impl<'a, D: Dom> Engine<'a, D> {
             rows: None,
             fields: Vec::new(),
         };
-        let scope = if spec.root.is_empty() {
+        let heading = if spec.root_label.is_empty() { None } else { self.heading_root(doc, &spec.root_label.0) };
+        // No heading and no root: a list with `rows_label` looks for labelled values anywhere
+        // on the page (and only for those: the page's other tables are not this section).
+        let labels_anywhere = heading.is_none() && spec.root.is_empty() && !spec.rows_label.is_empty();
+        let labels_only_spec;
+        let spec = if labels_anywhere {
+            labels_only_spec = Spec { rows: Some(OneOrMany(Vec::new())), ..spec.clone() };
+            &labels_only_spec
+        } else {
+            spec
+        };
+        let scope = if let Some((i, n)) = heading {
+            cov.root = Some(format!("under the heading {:?}", spec.root_label.0[i]));
+            n
+        } else if labels_anywhere {
+            cov.root = Some("labelled values anywhere on the page".into());
+            doc.clone()
+        } else if spec.root.is_empty() && spec.root_label.is_empty() {
             doc.clone()
         } else {
             match self.first(doc, &spec.root.0) {
@@ -191,7 +226,7 @@ impl<'a, D: Dom> Engine<'a, D> {
                     n
                 }
                 None => {
-                    cov.reason = Some("root not found".into());
+                    cov.reason = Some(if spec.root.is_empty() { "no heading found".into() } else { "root not found".into() });
                     return (None, cov);
                 }
             }
@@ -202,62 +237,236 @@ impl<'a, D: Dom> Engine<'a, D> {
                 return (None, cov);
             }
         }
-        cov.found = true;
         let mut fields = CovMap(Vec::new());
         let value = if spec.rows.is_some() {
             let rows = self.list(spec, &scope, "", &mut fields);
+            if rows.is_empty() && !spec.none_text.is_empty() && !self.says_none(&scope, &spec.none_text.0) {
+                cov.reason = Some("no rows, and nothing on the page says there are none".into());
+                cov.fields = fields.0;
+                return (None, cov);
+            }
             cov.rows = Some(rows.len());
             Value::Array(rows)
         } else {
             let empty = BTreeMap::new();
-            let (obj, _) = self.object(spec.fields.as_ref().unwrap_or(&empty), &scope, Row::plain(), "", &mut fields);
+            let (obj, found) = self.object(spec.fields.as_ref().unwrap_or(&empty), &scope, Row::plain(), "", &mut fields);
+            if spec.needs_a_field && !found {
+                cov.reason = Some("none of its fields was found".into());
+                cov.fields = fields.0;
+                return (None, cov);
+            }
             Value::Object(obj)
         };
+        cov.found = true;
         cov.fields = fields.0;
         (Some(value), cov)
+    }
+
+    /// Whether the section's text says it is empty ("Нет записей").
+    fn says_none(&self, scope: &D::Node, markers: &[String]) -> bool {
+        let text = key(&self.dom.text(scope, 2000));
+        markers.iter().map(|m| key(m)).any(|m| !m.is_empty() && text.contains(&m))
+    }
+
+    /// The section under a heading with one of these texts (see `Spec::root_label`).
+    fn heading_root(&self, doc: &D::Node, labels: &[String]) -> Option<(usize, D::Node)> {
+        const HEADINGS: &str = "h1, h2, h3, h4, h5, h6, caption, legend, summary, [role=heading], [class*=title], [class*=header], [class*=heading], [class*=Title], [class*=Header], [class*=Heading]";
+        let heads = self.select(doc, HEADINGS, MAX_LABEL_SCAN);
+        let texts: Vec<String> = heads.iter().map(|h| key(&self.dom.own_text(h, 200))).collect();
+        for (i, label) in labels.iter().enumerate() {
+            let lk = key(label);
+            if lk.is_empty() {
+                continue;
+            }
+            for (h, t) in heads.iter().zip(&texts) {
+                let rest = match t.strip_prefix(lk.as_str()) {
+                    Some(r) => r.trim_start(),
+                    None => continue,
+                };
+                if !(rest.is_empty() || rest.starts_with(['(', '[', ':', '—', '-']) || rest.starts_with(|c: char| c.is_ascii_digit())) {
+                    continue;
+                }
+                if let Some(n) = self.after_heading(h) {
+                    return Some((i, n));
+                }
+            }
+        }
+        None
+    }
+
+    fn after_heading(&self, h: &D::Node) -> Option<D::Node> {
+        if matches!(self.dom.tag(h).as_str(), "caption" | "legend" | "summary") {
+            return self.dom.parent(h);
+        }
+        let mut cur = h.clone();
+        for _ in 0..3 {
+            if let Some(next) = self.dom.next_sibling(&cur) {
+                return Some(next);
+            }
+            cur = self.dom.parent(&cur)?;
+        }
+        None
+    }
+
+    /// How many different labels of `labels` are on the page (as label elements). Column
+    /// headers do not count: a list of patients has them too, a patient's page has them as
+    /// labels (a `th` beside its `td`).
+    pub fn count_labels(&self, labels: &[String]) -> usize {
+        let candidates = self.select(&self.dom.root(), "*", MAX_LABEL_SCAN);
+        let keys: Vec<String> = labels.iter().map(|l| key(l)).filter(|k| !k.is_empty()).collect();
+        let mut seen = vec![false; keys.len()];
+        for n in &candidates {
+            let own = self.dom.own_text(n, 120);
+            if own.is_empty() || self.is_column_header(n) {
+                continue;
+            }
+            let k = key(&own);
+            for (i, lk) in keys.iter().enumerate() {
+                if !seen[i] && (k == *lk || (k.starts_with(lk.as_str()) && k[lk.len()..].trim_start().starts_with(':'))) {
+                    seen[i] = true;
+                }
+            }
+        }
+        seen.iter().filter(|b| **b).count()
+    }
+
+    /// Rows made of the values next to labels (see `Spec::rows_label`).
+    fn label_rows(&self, scope: &D::Node, labels: &[String]) -> Vec<D::Node> {
+        let candidates = self.select(scope, "*", MAX_LABEL_SCAN);
+        let keys: Vec<String> = labels.iter().map(|l| key(l)).filter(|k| !k.is_empty()).collect();
+        let mut rows = Vec::new();
+        for n in candidates {
+            if rows.len() >= MAX_ROWS {
+                break;
+            }
+            if self.dom.tag(&n) == "th" {
+                continue;
+            }
+            let k = key(&self.dom.own_text(&n, 200));
+            if k.is_empty() {
+                continue;
+            }
+            if keys.contains(&k) {
+                match self.value_for_label(&n) {
+                    Some(Ok(v)) => rows.push(v),
+                    Some(Err(_)) => rows.extend(self.dom.parent(&n)),
+                    None => {}
+                }
+            } else if keys.iter().any(|lk| k.starts_with(lk.as_str()) && k[lk.len()..].trim_start().starts_with(':')) {
+                rows.push(n);
+            }
+        }
+        rows
     }
 
     /// A list of objects: one per row matching `spec.rows` in `scope`.
     fn list(&self, spec: &Spec, scope: &D::Node, path: &str, cov: &mut CovMap) -> Vec<Value> {
         let empty = BTreeMap::new();
         let fields = spec.fields.as_ref().unwrap_or(&empty);
-        let Some(rows_sel) = &spec.rows else { return Vec::new() };
-        let mut rows = self.select(scope, rows_sel, MAX_ROWS + 1);
-        if rows.len() > MAX_ROWS {
-            rows.truncate(MAX_ROWS);
-            self.truncated.set(true);
-        }
+        let Some(rows_sels) = &spec.rows else { return Vec::new() };
         let table = if fields.values().any(uses_columns) { Some(self.table(spec, scope)) } else { None };
+        // Alternatives: the first selector whose rows give something wins. Coverage is
+        // counted for the winning alternative only.
+        let n = rows_sels.0.len();
+        for (i, rows_sel) in rows_sels.0.iter().enumerate() {
+            let mut rows = self.select(scope, rows_sel, MAX_ROWS + 1);
+            if rows.len() > MAX_ROWS {
+                rows.truncate(MAX_ROWS);
+                self.truncated.set(true);
+            }
+            // extract_or_stop: the first work limit ends the read ("page too large to check").
+            if self.stop && self.truncated.get() {
+                return Vec::new();
+            }
+            let last = i + 1 == n && spec.rows_label.is_empty();
+            let mut trial = CovMap(Vec::new());
+            let out = self.read_rows(spec, fields, rows, table.as_ref(), path, &mut trial, false);
+            if !out.is_empty() || last {
+                merge_cov(cov, trial);
+                return out;
+            }
+        }
+        if spec.rows_label.is_empty() {
+            return Vec::new();
+        }
+        let rows = self.label_rows(scope, &spec.rows_label.0);
+        self.read_rows(spec, fields, rows, None, path, cov, true)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn read_rows(
+        &self,
+        spec: &Spec,
+        fields: &BTreeMap<String, Spec>,
+        rows: Vec<D::Node>,
+        table: Option<&Table>,
+        path: &str,
+        cov: &mut CovMap,
+        by_label: bool,
+    ) -> Vec<Value> {
         let mut out = Vec::new();
+        let mut seen_text: Vec<String> = Vec::new();
         for row in rows {
+            if self.stop && self.truncated.get() {
+                return Vec::new();
+            }
             if spec.skip.as_deref().is_some_and(|s| self.dom.matches(&row, s)) {
                 continue;
             }
             let cells = LazyCells { row: row.clone(), cells: OnceCell::new() };
             // A header row, or a placeholder cell spanning the table ("no records"). A row whose
-            // first cell is a `td` spanning one column is neither: the common case, two calls.
+            // first cell is a plain `td` spanning one column is neither: the common case, few calls.
             if table.is_some() && !self.starts_with_plain_td(&row) {
                 let c = self.cells(&cells);
-                let all_th = !c.cells.is_empty() && c.cells.iter().all(|(n, _, _)| self.dom.tag(n) == "th");
+                let all_th = !c.cells.is_empty() && c.cells.iter().all(|(n, _, _)| self.is_header_cell(n));
                 let placeholder = c.cells.len() == 1 && c.cells[0].2 > 1;
                 if all_th || placeholder {
                     continue;
                 }
             }
-            let r = Row { table: table.as_ref().map(|t| (t, &cells)), siblings: Vec::new(), keep_siblings: false };
+            if by_label {
+                // The same value under two labels (or twice) is one row.
+                let t = self.dom.text(&row, 200);
+                if seen_text.contains(&t) {
+                    continue;
+                }
+                seen_text.push(t);
+            }
+            let r = Row { table: table.map(|t| (t, &cells)), siblings: Vec::new(), keep_siblings: false };
             let (obj, found) = self.object(fields, &row, r, path, cov);
-            if found {
+            // A label row is kept only when every required field has a value ("Телефон: —").
+            let complete = !by_label
+                || fields.iter().filter(|(_, f)| f.required).all(|(name, _)| obj.get(name).is_some_and(|v| !v.is_null()));
+            if found && complete {
                 out.push(Value::Object(obj));
             }
         }
         out
     }
 
+    /// A header cell of a header row (a `th` in a row without `td`, or role=columnheader).
+    fn is_column_header(&self, n: &D::Node) -> bool {
+        if self.dom.attr(n, "role").as_deref() == Some("columnheader") {
+            return true;
+        }
+        if self.dom.tag(n) != "th" {
+            return false;
+        }
+        match self.dom.parent(n) {
+            Some(row) => !self.dom.children(&row).iter().any(|c| self.dom.tag(c) == "td"),
+            None => true,
+        }
+    }
+
+    fn is_header_cell(&self, n: &D::Node) -> bool {
+        self.dom.tag(n) == "th" || matches!(self.dom.attr(n, "role").as_deref(), Some("columnheader"))
+    }
+
     fn table(&self, spec: &Spec, scope: &D::Node) -> Table {
         let mut header_cells = Vec::new();
         let sels: Vec<&str> = match &spec.headers {
             Some(s) => vec![s.as_str()],
-            None => vec!["thead th", "thead td", "tr th"],
+            None => vec!["thead th", "thead td", "tr th", "[role=columnheader]"],
         };
         for sel in sels {
             header_cells = self.select(scope, sel, MAX_CHILDREN);
@@ -283,7 +492,9 @@ impl<'a, D: Dom> Engine<'a, D> {
     }
 
     fn starts_with_plain_td(&self, row: &D::Node) -> bool {
-        self.dom.first_child(row).is_some_and(|first| self.dom.tag(&first) == "td" && self.span(&first) == 1)
+        self.dom.first_child(row).is_some_and(|first| {
+            self.dom.tag(&first) == "td" && self.span(&first) == 1 && !self.is_header_cell(&first)
+        })
     }
 
     fn row_cells(&self, row: &D::Node) -> RowCells<D::Node> {
@@ -291,7 +502,9 @@ impl<'a, D: Dom> Engine<'a, D> {
         let mut col = 0;
         for child in self.dom.children(row) {
             let tag = self.dom.tag(&child);
-            if tag == "td" || tag == "th" {
+            let role = self.dom.attr(&child, "role");
+            let cell_role = matches!(role.as_deref(), Some("cell" | "gridcell" | "columnheader" | "rowheader"));
+            if tag == "td" || tag == "th" || cell_role {
                 let span = self.span(&child);
                 cells.push((child, col, span));
                 col += span;
@@ -549,10 +762,30 @@ impl<'a, D: Dom> Engine<'a, D> {
         out
     }
 
+    /// The element's own text, then each child's, with spaces between (bounded).
+    fn words(&self, n: &D::Node, depth: usize, out: &mut String) {
+        if depth > 16 || out.len() >= MAX_TEXT {
+            return;
+        }
+        let own = self.dom.own_text(n, MAX_TEXT);
+        if !own.is_empty() {
+            out.push(' ');
+            out.push_str(&own);
+        }
+        for c in self.dom.children(n) {
+            self.words(&c, depth + 1, out);
+        }
+    }
+
     fn read_node(&self, n: &D::Node, read: &Read) -> Option<Raw> {
         let text = |s: String| Some(Raw::Text(normalize::normalize_text(&s, MAX_TEXT)));
         match read {
             Read::Text => Some(Raw::Text(self.dom.text(n, MAX_TEXT))),
+            Read::Words => {
+                let mut out = String::new();
+                self.words(n, 0, &mut out);
+                Some(Raw::Text(normalize::normalize_text(&out, MAX_TEXT)))
+            }
             Read::OwnText => Some(Raw::Text(self.dom.own_text(n, MAX_TEXT))),
             Read::Value => self.dom.value(n).and_then(text),
             Read::Checked => self.dom.checked(n).map(Raw::Bool),
@@ -669,6 +902,23 @@ impl<'a, D: Dom> Engine<'a, D> {
         let id = section.fields.as_ref()?.get("id")?;
         let scope = if section.root.is_empty() { doc } else { self.first(&doc, &section.root.0)?.1 };
         as_key(self.value(id, &scope, &mut row, "id").0)
+    }
+}
+
+fn merge_cov(into: &mut CovMap, from: CovMap) {
+    for f in from.0 {
+        let e = into.entry("", &f.field);
+        e.missing += f.missing;
+        e.invalid += f.invalid;
+        if e.invalid_example.is_none() {
+            e.invalid_example = f.invalid_example;
+        }
+        for h in f.hits {
+            match e.hits.iter_mut().find(|x| x.alternative == h.alternative) {
+                Some(x) => x.count += h.count,
+                None => e.hits.push(h),
+            }
+        }
     }
 }
 

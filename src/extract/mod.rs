@@ -15,6 +15,7 @@
 mod engine;
 pub mod normalize;
 pub mod profile;
+pub mod related;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod html;
@@ -22,7 +23,7 @@ pub mod html;
 use serde::Serialize;
 
 use crate::model::Section;
-pub use profile::{Norm, OneOrMany, Profile, Read, Source, SourceSpec, Spec};
+pub use profile::{Norm, OneOrMany, Profile, Read, Related, Source, SourceSpec, Spec, TrytonRead};
 
 /// The contract marker extraction writes into the snapshot.
 pub const SNAPSHOT_SCHEMA: &str = "precall.snapshot/1";
@@ -83,6 +84,11 @@ pub trait Dom {
     fn next_sibling(&self, node: &Self::Node) -> Option<Self::Node>;
     /// The element with this id in the document.
     fn by_id(&self, id: &str) -> Option<Self::Node>;
+    /// Whether the reader's own budget is spent (in the browser: time); extraction then stops
+    /// as at any other work limit (`coverage.truncated`).
+    fn exhausted(&self) -> bool {
+        false
+    }
 }
 
 /// The result of reading one page with one profile.
@@ -164,6 +170,13 @@ pub fn extract<D: Dom>(dom: &D, profile: &Profile, url: &str) -> Extraction {
     engine::Engine::new(dom, url).extract(profile)
 }
 
+/// [`extract`] that stops at the first work limit reached (`coverage.truncated`): for the
+/// extension, which then says "page too large to check" instead of judging a card read in
+/// part, so a huge page costs little more than reaching the limit. What was read is partial.
+pub fn extract_or_stop<D: Dom>(dom: &D, profile: &Profile, url: &str) -> Extraction {
+    engine::Engine::new(dom, url).stopping().extract(profile)
+}
+
 /// Which patient the page shows (cheap: re-read on page changes to notice an SPA switching
 /// patients). Uses the profile's `patient_key` sources, or the patient section's `id` field.
 /// URL-based sources are skipped here (the caller knows the URL); see [`patient_key_at`].
@@ -215,17 +228,43 @@ pub fn patient_key_at<D: Dom>(dom: &D, profile: &Profile, url: &str) -> Option<S
     engine::Engine::new(dom, url).patient_key(profile)
 }
 
+/// A cheap fingerprint of what the profile reads on the page: the text of each section root
+/// given by CSS (`root`). An SPA that changes a section without switching patients changes
+/// it; unrelated churn elsewhere on the page does not. Sections found by heading or label
+/// (the generic profile) and related reads are not covered (0 for them).
+pub fn fingerprint<D: Dom>(dom: &D, profile: &Profile) -> u64 {
+    let root = dom.root();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for spec in profile.sections.values() {
+        let Some(node) = spec.root.0.iter().find_map(|sel| dom.select(&root, sel, 1).into_iter().next()) else {
+            h = (h ^ 0xff).wrapping_mul(0x100_0000_01b3);
+            continue;
+        };
+        for b in dom.text(&node, 256 * 1024).bytes().chain([0u8]) {
+            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    h
+}
+
 /// The first profile whose URL patterns accept `url` and whose signature selectors all match.
 /// An empty `url` means "not known" (a saved page): only the signature decides.
 pub fn pick_profile<'a, D: Dom>(profiles: &'a [Profile], url: &str, dom: &D) -> Option<&'a Profile> {
     let root = dom.root();
     profiles.iter().find(|p| {
-        (url.is_empty() || p.url_matches(url)) && p.signature.0.iter().all(|sel| !dom.select(&root, sel, 1).is_empty())
+        (url.is_empty() || p.url_matches(url))
+            && p.signature.0.iter().all(|sel| !dom.select(&root, sel, 1).is_empty())
+            && p.signature_labels.as_ref().is_none_or(|s| engine::Engine::new(dom, url).count_labels(&s.any) >= s.min)
     })
 }
 
 /// The profiles built into the extension (`profiles/*.json`, embedded at compile time).
-pub const BUILTIN_PROFILE_SOURCES: &[(&str, &str)] = &[("demo-mis", include_str!("../../profiles/demo-mis.json"))];
+pub const BUILTIN_PROFILE_SOURCES: &[(&str, &str)] = &[
+    ("demo-mis", include_str!("../../profiles/demo-mis.json")),
+    ("gnuhealth", include_str!("../../profiles/gnuhealth.json")),
+    // Last: it recognises any page by its words, so every specific profile goes first.
+    ("generic", include_str!("../../profiles/generic.json")),
+];
 
 /// The built-in profiles, parsed. A built-in profile that does not parse is a bug caught by
 /// the tests; here it is skipped rather than panicking.

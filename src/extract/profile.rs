@@ -62,15 +62,84 @@ pub struct Profile {
     /// any run of characters. Empty: any URL.
     #[serde(default)]
     pub urls: Vec<String>,
+    /// URL globs where this profile never applies (even when `urls` accept the URL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_urls: Vec<String>,
     /// CSS selectors that must all match on a patient page of this MIS.
     #[serde(default)]
     pub signature: OneOrMany,
+    /// Labels (as for a `label` source) of which at least `min` different ones must be on the
+    /// page: recognises patient pages by their words (the generic profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_labels: Option<SignatureLabels>,
     /// Where the shown patient's id is (cheap, read on every page change). Empty: the
     /// `patient.id` field of the patient section.
     #[serde(default)]
     pub patient_key: Vec<Source>,
     /// Snapshot sections by contract name ("patient", "appointments", ...).
     pub sections: BTreeMap<String, Spec>,
+    /// Sections the MIS shows on another view, read through its own same-origin endpoint
+    /// under the user's session (read-only), by contract name. A section here replaces the
+    /// same section read from the page when the read succeeds; when it fails, the page's
+    /// reading (or "not read") stays, with the reason in the coverage.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub related: BTreeMap<String, Related>,
+    /// The dial guard on this MIS: its click-to-call buttons, and whether phone numbers shown
+    /// as plain text become guarded links (off by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dial: Option<crate::dial::DialSpec>,
+}
+
+/// A read of another view's data (see [`Profile::related`]). Only one kind exists: Tryton's
+/// JSON-RPC `model.<model>.search_read` (the method is fixed here, so a profile cannot ask for
+/// anything but a read). The result rows are laid out as a table, one column per field (the
+/// field name as the header, nested fields as "healthprof.rec_name", date-times in the
+/// clinic's zone as "YYYY-MM-DDTHH:MM"; each row also carries `data-<field>` attributes for
+/// `skip`), and `section` reads that table like a page section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Related {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub tryton: TrytonRead,
+    /// Path to the rows inside each result record ("party.contact_mechanisms"); absent: the
+    /// records are the rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_at: Option<String>,
+    /// How to read the table: a section spec (`rows`, `skip`, `fields` with `column` sources).
+    pub section: Spec,
+}
+
+/// `model.<model>.search_read(domain, 0, limit, order, fields)` on `/<database>/`, with the
+/// Authorization of the user's SAO session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrytonRead {
+    /// Where the database name is (e.g. `{"url_after": "#"}` for SAO's "#health/model/...").
+    pub database: Vec<Source>,
+    /// Where the shown record's id is; it replaces the string "{id}" in `domain` (a number
+    /// when it is all digits).
+    pub id: Vec<Source>,
+    pub model: String,
+    pub domain: serde_json::Value,
+    pub fields: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<serde_json::Value>,
+    /// At most this many records (capped at the row limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureLabels {
+    pub any: Vec<String>,
+    #[serde(default = "one")]
+    pub min: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// How to read one value, an object, or a list. Which one is decided by the keys present:
@@ -86,14 +155,35 @@ pub struct Spec {
     /// match means "not shown" (`None`). Absent: the enclosing scope.
     #[serde(default, skip_serializing_if = "OneOrMany::is_empty")]
     pub root: OneOrMany,
+    /// The section under a heading with this text (alternatives, tried before `root`): a
+    /// heading-like element (h1-h6, caption, legend, summary, role=heading, a class with
+    /// "title", "header" or "heading") whose own text is the label (a count after it is
+    /// allowed: "Записи (3)"). The section is its table or fieldset (caption, legend,
+    /// summary), else the element after the heading (after its wrapper, up to 3 levels).
+    #[serde(default, skip_serializing_if = "OneOrMany::is_empty")]
+    pub root_label: OneOrMany,
     /// If this selector matches inside the root, the section counts as not shown
     /// (e.g. a "no access" or "loading" placeholder).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub absent_if: Option<String>,
 
-    /// Row selector within the root: makes this a list of objects.
+    /// Row selector within the root: makes this a list of objects. Alternatives: the first
+    /// that gives a row with something read wins (e.g. "tr", then "li").
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rows: Option<String>,
+    pub rows: Option<OneOrMany>,
+    /// When no `rows` alternative gives anything: one row per value found next to one of
+    /// these labels in the root ("Телефон: +7 ...", several phones each with its label).
+    #[serde(default, skip_serializing_if = "OneOrMany::is_empty")]
+    pub rows_label: OneOrMany,
+    /// A list found with no rows is "read, none" only if the root's text is or contains one of
+    /// these ("Нет записей", "No appointments"); otherwise it is not read. Absent: an empty
+    /// root is "read, none" (a profile that knows its MIS's empty sections).
+    #[serde(default, skip_serializing_if = "OneOrMany::is_empty")]
+    pub none_text: OneOrMany,
+    /// An object section read only when at least one of its fields was found (a profile that
+    /// searches the whole page for labels).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub needs_a_field: bool,
     /// Rows matching this selector are skipped (placeholders like "no records").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip: Option<String>,
@@ -194,7 +284,8 @@ pub struct SourceSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub css: Option<String>,
     /// "auto" (default: form controls give their value, checkboxes true/false, a select its
-    /// selected option's text; other elements their text), "text", "own_text", "value",
+    /// selected option's text; other elements their text), "text", "words" (the text with a
+    /// space between elements: a table row's cells apart), "own_text", "value",
     /// "checked", "exists", "selected_text", or "attr:NAME".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read: Option<Read>,
@@ -208,6 +299,8 @@ pub struct SourceSpec {
 pub enum Read {
     Auto,
     Text,
+    /// All text with a space between elements (table cells do not run together).
+    Words,
     OwnText,
     Value,
     Checked,
@@ -222,6 +315,7 @@ impl TryFrom<String> for Read {
         Ok(match s.as_str() {
             "auto" => Read::Auto,
             "text" => Read::Text,
+            "words" => Read::Words,
             "own_text" => Read::OwnText,
             "value" => Read::Value,
             "checked" => Read::Checked,
@@ -240,6 +334,7 @@ impl From<Read> for String {
         match r {
             Read::Auto => "auto".into(),
             Read::Text => "text".into(),
+            Read::Words => "words".into(),
             Read::OwnText => "own_text".into(),
             Read::Value => "value".into(),
             Read::Checked => "checked".into(),
@@ -316,12 +411,34 @@ impl Profile {
             }
             validate_spec(spec, name, 0)?;
         }
+        for (name, rel) in &self.related {
+            let Some(section) = Section::parse(name) else {
+                return Err(format!("related: unknown section {name:?}"));
+            };
+            let is_list = !matches!(section, Section::Patient | Section::ServiceCard);
+            if rel.section.fields.is_none() || is_list != rel.section.rows.is_some() {
+                return Err(format!("related {name:?}: \"section\" needs \"fields\" (and \"rows\" for a list section)"));
+            }
+            validate_spec(&rel.section, &format!("related.{name}"), 0)?;
+            let t = &rel.tryton;
+            let ident = |s: &str| !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.');
+            if !ident(&t.model) {
+                return Err(format!("related {name:?}: model {:?} is not a Tryton model name", t.model));
+            }
+            if t.fields.is_empty() || !t.fields.iter().all(|f| ident(f)) {
+                return Err(format!("related {name:?}: \"fields\" must name Tryton fields"));
+            }
+            if t.database.is_empty() || t.id.is_empty() || !t.domain.is_array() {
+                return Err(format!("related {name:?}: needs \"database\", \"id\" and a \"domain\" list"));
+            }
+        }
         Ok(())
     }
 
     /// Whether this profile's URL patterns accept `url` (no patterns: any URL).
     pub fn url_matches(&self, url: &str) -> bool {
-        self.urls.is_empty() || self.urls.iter().any(|p| url_matches(p, url))
+        (self.urls.is_empty() || self.urls.iter().any(|p| url_matches(p, url)))
+            && !self.not_urls.iter().any(|p| url_matches(p, url))
     }
 }
 
@@ -397,14 +514,14 @@ pub fn url_matches(pattern: &str, url: &str) -> bool {
     }
 }
 
-/// The URL text after `marker`, up to "/", "?", "#" or "&".
+/// The URL text after `marker`, up to "/", "?", "#", "&" or ";" (SAO appends ";name=...").
 pub fn url_after(url: &str, marker: &str) -> Option<String> {
     if marker.is_empty() {
         return None;
     }
     let i = url.find(marker)?;
     let rest = &url[i + marker.len()..];
-    let end = rest.find(['/', '?', '#', '&']).unwrap_or(rest.len());
+    let end = rest.find(['/', '?', '#', '&', ';']).unwrap_or(rest.len());
     let v = &rest[..end];
     (!v.is_empty()).then(|| percent_decode(v))
 }
@@ -469,6 +586,11 @@ mod tests {
     fn url_parts() {
         assert_eq!(url_after("http://h/patients/p-12?tab=1", "/patients/").as_deref(), Some("p-12"));
         assert_eq!(url_after("http://h/patients/", "/patients/"), None);
+        let sao = "http://127.0.0.1:8000/#health/model/gnuhealth.patient/12;name=%22Patient%22&views=[292]";
+        assert_eq!(url_after(sao, "#").as_deref(), Some("health"));
+        assert_eq!(url_after(sao, "gnuhealth.patient/").as_deref(), Some("12"));
+        assert!(url_matches("/#*/model/gnuhealth.patient/*", sao));
+        assert!(!url_matches("/#*/model/gnuhealth.patient/*", "http://127.0.0.1:8000/#health/model/gnuhealth.patient"));
         assert_eq!(url_param("http://h/card?id=5&x=1", "id").as_deref(), Some("5"));
         assert_eq!(url_param("http://h/#/card?id=%D0%AF", "id").as_deref(), Some("Я"));
         assert_eq!(url_param("http://h/card?x=%", "x").as_deref(), Some("%"));

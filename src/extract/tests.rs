@@ -249,6 +249,27 @@ fn hostile_pages_are_bounded() {
 }
 
 #[test]
+fn extract_or_stop_stops_at_the_first_limit() {
+    let p = profile(json!({"name": "t", "sections": {
+        "refusals": {"root": "#r", "rows": "li", "fields": {"service": {"from": [{"read": "text"}]}}},
+        "feedback": {"root": "#f", "rows": "li", "fields": {"text": {"from": [{"read": "text"}]}}}
+    }}));
+    let mut html = String::from("<ul id=r>");
+    for i in 0..(limits::MAX_ROWS + 1) {
+        html.push_str(&format!("<li>u{i}</li>"));
+    }
+    html.push_str("</ul><ul id=f><li>ok</li></ul>");
+    let dom = HtmlDom::parse(&html);
+    let x = extract_or_stop(&dom, &p, "");
+    assert!(x.coverage.truncated);
+    assert_eq!(x.snapshot["refusals"], json!([]), "the rows are not read");
+    assert_eq!(x.snapshot.get("feedback"), None, "nothing after the limit is read");
+    // Under the limits it reads what extract reads.
+    let small = HtmlDom::parse("<ul id=r><li>a</li></ul><ul id=f><li>b</li></ul>");
+    assert_eq!(extract_or_stop(&small, &p, ""), extract(&small, &p, ""));
+}
+
+#[test]
 fn garbage_input_never_panics() {
     let p = builtin_profiles();
     let pages = ["", "<", "<table><tr><td colspan=99999999999>x", "\u{0}\u{202e}<div id=x>", "<select><option selected></select>"];

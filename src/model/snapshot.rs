@@ -520,6 +520,10 @@ pub struct Communication {
     pub outcome: Outcome,
     #[serde(default)]
     pub note: Option<String>,
+    /// With `outcome: callback`: when the person asked to be called back. Until then the next
+    /// contact waits (`callback_requested`).
+    #[serde(default)]
+    pub callback_at: Option<LocalDateTime>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -25,6 +25,8 @@ pub struct LogEntry {
     pub direction: Direction,
     pub purpose: Option<Purpose>,
     pub outcome: Outcome,
+    /// With `Outcome::Callback`: when the person asked to be called back.
+    pub callback_at: Option<DateTime<Utc>>,
     /// From the extension's own log rather than the MIS.
     pub own: bool,
 }
@@ -259,6 +261,7 @@ impl<'a> Facts<'a> {
                 direction: c.direction,
                 purpose: c.purpose.as_deref().and_then(parse_purpose),
                 outcome: c.outcome,
+                callback_at: c.callback_at.as_ref().and_then(|t| self.instant(t)),
                 own,
             })
         };

@@ -23,9 +23,11 @@ pub mod windows;
 
 pub mod already_booked;
 pub mod attempts_exceeded;
+pub mod callback_requested;
 pub mod channel_preference;
 pub mod clinic_hours;
 pub mod cooldown;
+pub mod dial_channel;
 pub mod do_not_contact;
 pub mod negative_experience;
 pub mod no_call_agreement;
@@ -40,7 +42,7 @@ pub mod unjustified_after_consultation;
 use facts::Facts;
 
 /// Everything the core needs for one assessment. The core never reads the clock: `now` is here.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Request {
     pub snapshot: Snapshot,
     pub config: Config,
@@ -50,6 +52,21 @@ pub struct Request {
     pub own_log: Option<Vec<Communication>>,
     /// Sections that could not be understood (already removed from the snapshot).
     pub problems: Vec<InputProblem>,
+    /// The contact about to be made (the dial guard: a clicked `tel:`, WhatsApp, ... link), so
+    /// the checks judge that channel and number; `None` for the overlay's general verdict.
+    pub intended: Option<Intended>,
+    /// Part of the extension's own log could not be read (it was set aside): attempts may be
+    /// undercounted, so nothing is all-clear.
+    pub own_log_unreadable: bool,
+}
+
+/// The contact the administrator is about to make.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Intended {
+    pub channel: Channel,
+    /// The number as the link gave it (any spelling); `None` for a messenger username.
+    #[serde(default)]
+    pub number: Option<String>,
 }
 
 /// When a check can block the contact.
@@ -59,6 +76,9 @@ pub enum Blocks {
     Always,
     /// Only for these purposes; an unknown purpose could be any of them.
     For(&'static [Purpose]),
+    /// A check of the contact about to be made (`Request::intended`): it runs, and can block,
+    /// only then.
+    Dial,
 }
 
 /// What a finding does to the verdict.
@@ -125,7 +145,7 @@ impl Rule {
     pub fn can_block(&self, purpose: Option<Purpose>) -> bool {
         match self.blocks {
             Blocks::Never => false,
-            Blocks::Always => true,
+            Blocks::Always | Blocks::Dial => true,
             Blocks::For(list) => purpose.is_none_or(|p| list.contains(&p)),
         }
     }
@@ -141,9 +161,11 @@ pub const RULES: &[Rule] = &[
     recent_full_price::RULE,
     negative_experience::RULE,
     cooldown::RULE,
+    callback_requested::RULE,
     clinic_hours::RULE,
     outside_window::RULE,
     no_call_agreement::RULE,
+    dial_channel::RULE,
     channel_preference::RULE,
     unjustified_after_consultation::RULE,
     no_justified_reason::RULE,
@@ -176,6 +198,9 @@ pub fn assess(request: &Request, zones: &dyn Zones) -> Result<Assessment, Contra
     let mut message_only = false;
 
     for rule in RULES {
+        if rule.blocks == Blocks::Dial && request.intended.is_none() {
+            continue;
+        }
         let missing: Vec<Section> = rule.needs.iter().copied().filter(|s| !f.is_read(*s)).collect();
         let mut out = Out::default();
         if missing.is_empty() || rule.partial {
@@ -222,6 +247,19 @@ pub fn assess(request: &Request, zones: &dyn Zones) -> Result<Assessment, Contra
         }
     }
 
+    let mut problems = request.problems.clone();
+    if request.own_log_unreadable {
+        // The attempts and the do-not-call requests in the unreadable part are unknown.
+        unverifiable_block = true;
+        problems.push(InputProblem {
+            section: Section::Communications,
+            message: text::tr(
+                f.locale,
+                || "журнал звонков расширения прочитан не полностью: нечитаемое отложено, выгрузка — в настройках расширения".into(),
+                || "the extension's own call log could not be fully read: the unreadable part is set aside, export it from the extension's options".into(),
+            ),
+        });
+    }
     let verdict = if blocked {
         Verdict::DoNotContact
     } else if unverifiable_block {
@@ -259,6 +297,6 @@ pub fn assess(request: &Request, zones: &dyn Zones) -> Result<Assessment, Contra
         context: context::build(&f),
         unverified: f.unread_sections(),
         preferences: f.prefs.clone(),
-        problems: request.problems.clone(),
+        problems,
     })
 }

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
 
-use crate::model::{Channel, Locale, RecallKind, Section};
+use crate::model::{Channel, Locale, RecallKind};
 
 /// The Russian plural form for `n`: `one` for 1, 21, 101 ("1 день"), `few` for 2-4, 22-24
 /// ("2 дня"), `many` for 0, 5-20, 25-30, and 11-14 in every hundred ("5 дней", "11 дней",
@@ -146,32 +146,6 @@ pub fn recall_name(locale: Locale, k: RecallKind) -> &'static str {
     }
 }
 
-pub fn section_name(locale: Locale, s: Section) -> &'static str {
-    match (s, locale) {
-        (Section::Patient, Locale::Ru) => "данные пациента",
-        (Section::Patient, Locale::En) => "patient details",
-        (Section::Contacts, Locale::Ru) => "контакты",
-        (Section::Contacts, Locale::En) => "contacts",
-        (Section::ServiceCard, Locale::Ru) => "сервисная карта",
-        (Section::ServiceCard, Locale::En) => "service card",
-        (Section::Appointments, Locale::Ru) => "расписание",
-        (Section::Appointments, Locale::En) => "appointments",
-        (Section::Visits, Locale::Ru) => "визиты",
-        (Section::Visits, Locale::En) => "visits",
-        (Section::Refusals, Locale::Ru) => "отказы",
-        (Section::Refusals, Locale::En) => "refusals",
-        (Section::Plans, Locale::Ru) => "планы лечения",
-        (Section::Plans, Locale::En) => "treatment plans",
-        (Section::Recalls, Locale::Ru) => "напоминания",
-        (Section::Recalls, Locale::En) => "recalls",
-        (Section::Relatives, Locale::Ru) => "родственники",
-        (Section::Relatives, Locale::En) => "relatives",
-        (Section::Communications, Locale::Ru) => "журнал звонков",
-        (Section::Communications, Locale::En) => "contact log",
-        (Section::Feedback, Locale::Ru) => "отзывы",
-        (Section::Feedback, Locale::En) => "feedback",
-    }
-}
 
 /// Quotes around a name from the card: «…» in Russian, “…” in English.
 pub fn quote(locale: Locale, s: &str) -> String {

@@ -319,7 +319,7 @@ fn build_with(r: &mut Renderer, cx: &Cx) -> ScriptOutput {
             let why = if a.unverified.is_empty() {
                 lang::tr(cx.locale, "не все проверки выполнены", "not every check could be made")
             } else {
-                let list: Vec<&str> = a.unverified.iter().map(|s| lang::section_name(cx.locale, *s)).collect();
+                let list: Vec<String> = a.unverified.iter().map(|s| format!("«{}»", s.label(cx.locale))).collect();
                 match cx.locale {
                     Locale::Ru => format!("не прочитано: {}", list.join(", ")),
                     Locale::En => format!("not read: {}", list.join(", ")),

@@ -46,12 +46,15 @@ pub struct WebDom {
     root: Element,
     /// Selectors as JS strings (a profile has a few hundred at most).
     selectors: RefCell<HashMap<String, JsString>>,
+    /// Reading stops after this time (ms since the epoch): a huge page cannot freeze the tab.
+    deadline: Option<f64>,
+    expired: std::cell::Cell<bool>,
 }
 
 impl WebDom {
     /// Extraction starts at `root` (usually `document.documentElement`).
     pub fn new(root: Element) -> Self {
-        WebDom { root, selectors: RefCell::new(HashMap::new()) }
+        WebDom { root, selectors: RefCell::new(HashMap::new()), deadline: None, expired: std::cell::Cell::new(false) }
     }
 
     fn js_selector(&self, selector: &str) -> JsString {
@@ -65,6 +68,12 @@ impl WebDom {
         let s = JsString::from(selector);
         cache.insert(selector.to_string(), s.clone());
         s
+    }
+
+    /// Reading for at most `ms` milliseconds from now; then [`Dom::exhausted`].
+    pub fn with_budget_ms(mut self, ms: f64) -> Self {
+        self.deadline = Some(js_sys::Date::now() + ms);
+        self
     }
 
     /// The whole document; `None` for a document without an element (about:blank while loading).
@@ -173,5 +182,12 @@ impl Dom for WebDom {
 
     fn by_id(&self, id: &str) -> Option<Element> {
         self.root.owner_document()?.get_element_by_id(id)
+    }
+
+    fn exhausted(&self) -> bool {
+        if !self.expired.get() && self.deadline.is_some_and(|d| js_sys::Date::now() > d) {
+            self.expired.set(true);
+        }
+        self.expired.get()
     }
 }

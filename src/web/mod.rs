@@ -5,6 +5,9 @@
 //! Two entry points read the same way: `check_page` reads the live page (the content script,
 //! where the page lets it compile WebAssembly), `check_html` reads a copy of the page parsed
 //! into an inert document (the offscreen engine page, for MIS pages whose CSP forbids it).
+//! Both take the patient's record of the extension's own call log and, for the dial guard, the
+//! contact about to be made. `call_log` is the service worker's one entry to the stored log
+//! (load, record, merge, import, export): the worker keeps the records, the core decides.
 
 pub mod dom;
 pub mod zones;
@@ -12,10 +15,12 @@ pub mod zones;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+use crate::calllog;
+use crate::dial::{self, DialButton, DialHead, DialWords};
 use crate::extract::{self, Profile};
 use crate::model::*;
 use crate::present::{self, Panel};
-use crate::rules::{assess, Request};
+use crate::rules::{assess, Intended, Request};
 
 /// What the extension passes in: settings from extension storage and the time.
 #[derive(Deserialize, Default)]
@@ -26,6 +31,45 @@ struct CheckInput {
     now_ms: f64,
     purpose: Option<Purpose>,
     own_log: Option<Vec<Communication>>,
+    /// This patient's stored record of the extension's own call log (as the service worker
+    /// keeps it), counted with the MIS's log; unreadable parts make the check say so.
+    call_log: Option<serde_json::Value>,
+    /// The dial guard: the contact about to be made (the clicked link's channel and number).
+    intended: Option<Intended>,
+    /// The clinic's choice, per profile name, to turn plain-text phone numbers into guarded
+    /// links (`{"demo-mis": true}`; the profile's default otherwise). Read leniently: a setting
+    /// that is not a yes or no is ignored.
+    phone_text: Option<serde_json::Value>,
+    /// Only which patient the page shows (the engine path's cheap first step).
+    key_only: bool,
+    /// Replies to the related reads this check asked for, by section. A profile with related
+    /// reads gets `status: "related"` and the requests to make until each has its reply.
+    related: Option<std::collections::BTreeMap<String, RelatedReply>>,
+    /// A clinic's own profiles (settings): JSON text or objects, tried before the built-in ones.
+    profiles: Option<Vec<serde_json::Value>>,
+}
+
+/// One related read as the content script made it.
+#[derive(Deserialize)]
+struct RelatedReply {
+    /// The request body it answers (must equal the request this page needs now).
+    body: String,
+    /// The MIS's JSON reply, or `{"failed": why}` when the request could not be made.
+    reply: serde_json::Value,
+}
+
+/// The dial guard's part of the result.
+#[derive(Serialize)]
+struct DialOut {
+    /// The profile's click-to-call buttons.
+    buttons: Vec<DialButton>,
+    /// Phone numbers shown as plain text that may become guarded links (as written), and
+    /// where (selectors); empty unless turned on.
+    phones: Vec<dial::FoundPhone>,
+    within: Vec<String>,
+    /// For a dial (`intended` given): the dialog's head.
+    head: Option<DialHead>,
+    words: &'static DialWords,
 }
 
 /// What comes back: the verdict in brief (for tests and the SPA logic) and the panel to draw.
@@ -44,10 +88,24 @@ struct CheckResult {
     error: Option<String>,
     locale: Locale,
     panel: Option<Panel>,
+    /// The purpose of the contact: the one given, else the one the first reason implies.
+    purpose: Option<Purpose>,
+    dial: Option<DialOut>,
+    /// With `status: "related"`: the same-origin, read-only requests the profile declares for
+    /// this page; send them and check again with the replies in `related`.
+    related: Vec<extract::related::RelatedRequest>,
 }
+
+/// How long reading one page may take (ms): past it the page is "too large to check" (the
+/// content script's read blocks the page's main thread while it runs).
+/// 1 s: a normal card reads in milliseconds, so this leaves room for a busy, slow PC while
+/// keeping the longest main-thread task well under the 1.5 s the large-page test allows.
+const READ_BUDGET_MS: f64 = 1000.0;
 
 thread_local! {
     static PROFILES: Vec<Profile> = extract::builtin_profiles();
+    /// The clinic's own profiles as the last check received them (the probe uses them too).
+    static CUSTOM: std::cell::RefCell<Vec<Profile>> = const { std::cell::RefCell::new(Vec::new()) };
     static ZONES: zones::IntlZones = zones::IntlZones::default();
 }
 
@@ -62,35 +120,189 @@ fn config_from(value: Option<serde_json::Value>) -> (Config, Option<String>) {
     }
 }
 
+/// "https://mis.example.ru:8443" from a page URL.
+fn origin_of(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            format!("{scheme}://{host}")
+        }
+        None => String::new(),
+    }
+}
+
+/// Plain-text phone numbers inside the profile's `within` (each element's own text, so a
+/// number is never glued to a neighbouring cell's).
+fn phones_in(dom: &dom::WebDom, within: &[String]) -> Vec<dial::FoundPhone> {
+    use crate::extract::Dom;
+    const MAX_NODES: usize = 4000;
+    let mut out: Vec<dial::FoundPhone> = Vec::new();
+    let mut seen = 0;
+    let root = dom.root();
+    let mut stack: Vec<_> = within.iter().flat_map(|sel| dom.select(&root, sel, 4)).collect();
+    while let Some(node) = stack.pop() {
+        seen += 1;
+        if seen > MAX_NODES || out.len() >= 50 {
+            break;
+        }
+        let tag = dom.tag(&node);
+        if matches!(tag.as_str(), "a" | "button" | "script" | "style" | "input" | "textarea" | "select" | "option") {
+            continue;
+        }
+        for found in dial::find_phones(&dom.own_text(&node, 4096), 10) {
+            if !out.iter().any(|f| f.text == found.text) {
+                out.push(found);
+            }
+        }
+        stack.extend(dom.children(&node));
+    }
+    out
+}
+
 fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValue> {
+    // Test builds only (`--features fault-hook`): a page marked so makes the core panic, to
+    // test that the extension recovers. Not compiled into the release .wasm. The panic leaves
+    // state behind, as a real one can (a RefCell still borrowed: a trap runs no destructors),
+    // so this instance fails on every later call: only a fresh instance works again.
+    #[cfg(feature = "fault-hook")]
+    {
+        use crate::extract::Dom;
+        thread_local!(static STATE: std::cell::RefCell<()> = const { std::cell::RefCell::new(()) });
+        STATE.with(|state| {
+            let _held = state.borrow_mut();
+            if dom.attr(&dom.root(), "data-precall-fault").is_some() {
+                panic!("fault hook");
+            }
+        });
+    }
     // Through serde_json::Value, so the contract types are compiled for one deserializer only.
     let input: serde_json::Value = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let input: CheckInput = read_value(&input).map_err(|e| JsValue::from_str(&format!("input `{}`: {}", e.path, e.message)))?;
-    let (config, config_problem) = config_from(input.config);
+    let mut input: CheckInput =
+        read_value(&input).map_err(|e| JsValue::from_str(&format!("input `{}`: {}", e.path, e.message)))?;
+    let (config, config_problem) = config_from(input.config.take());
     let locale = config.locale;
-    let picked = PROFILES.with(|profiles| {
-        extract::pick_profile(profiles, url, dom)
-            .map(|p| (p.name.clone(), extract::patient_key_at(dom, p, url), extract::key_probes(p), extract::extract(dom, p, url)))
-    });
-    let Some((profile, patient_key, key_probe, extraction)) = picked else {
+    let mut custom_problems = Vec::new();
+    if let Some(list) = input.profiles.take() {
+        let mut parsed = Vec::new();
+        for (i, v) in list.into_iter().enumerate() {
+            let text = match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            match Profile::from_json(&text) {
+                Ok(p) => parsed.push(p),
+                Err(e) => custom_problems.push(format!("settings `profiles[{i}]`: {e}")),
+            }
+        }
+        CUSTOM.with(|c| *c.borrow_mut() = parsed);
+    }
+    let Some(picked) = pick(dom, url) else {
         return to_js(&CheckResult { status: "not_patient_page", locale, ..Default::default() });
     };
+    let profile = picked.name.clone();
+    let patient_key = extract::patient_key_at(dom, &picked, url);
+    let key_probe = extract::key_probes(&picked);
+    if patient_key.is_none() && !picked.patient_key.is_empty() {
+        // The profile says where the shown patient's id is, and it is empty: the MIS has not
+        // put a record on screen yet (an SPA still loading it). Nothing to judge yet.
+        return to_js(&CheckResult { status: "not_patient_page", profile: Some(profile), key_probe, locale, ..Default::default() });
+    }
+    if input.key_only {
+        return to_js(&CheckResult { status: "key", profile: Some(profile), patient_key, key_probe, locale, ..Default::default() });
+    }
+    let dial_spec = picked.dial.clone();
+    let base =
+        CheckResult { profile: Some(profile.clone()), patient_key: patient_key.clone(), key_probe, locale, ..Default::default() };
+    // Related reads (same-origin, read-only, declared by the profile): a reply is used only
+    // for the very request this page needs now, so a reply fetched for the previous patient
+    // never fills this one's card.
+    let plan = extract::related::requests(dom, &picked, url);
+    let supplied = input.related.take().unwrap_or_default();
+    let mut replies = std::collections::BTreeMap::new();
+    let mut missing = Vec::new();
+    for item in plan {
+        match item {
+            Ok(req) => match supplied.get(&req.section).filter(|s| s.body == req.body) {
+                Some(s) => {
+                    replies.insert(req.section.clone(), s.reply.clone());
+                }
+                None => missing.push(req),
+            },
+            Err((section, why)) => {
+                replies.insert(section, serde_json::json!({ "failed": why }));
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return to_js(&CheckResult { status: "related", related: missing, ..base });
+    }
+    let mut extraction = extract::extract_or_stop(dom, &picked, url);
+    // A work limit was reached (rows, nodes, time): part of the card was not read, so no verdict.
+    if extraction.coverage.truncated {
+        return to_js(&CheckResult { status: "too_large", ..base });
+    }
+    if !picked.related.is_empty() {
+        let zone = config.timezone.clone();
+        let to_local = |utc: chrono::NaiveDateTime| {
+            ZONES.with(|zones| crate::model::time::utc_to_local(zones, &zone, utc.and_utc()))
+        };
+        let parse = |html: &str| parse_document(html).ok().and_then(|d| dom::WebDom::from_document(&d));
+        extract::related::apply_replies(&mut extraction, &picked, &replies, &to_local, &parse);
+    }
     let (snapshot, problems) = snapshot_from_value(extraction.snapshot);
     let now = chrono::DateTime::from_timestamp_millis(input.now_ms as i64).ok_or("now_ms out of range")?;
-    let request = Request { snapshot, config, now, purpose: input.purpose, own_log: input.own_log, problems };
-    let base = CheckResult { profile: Some(profile), patient_key, key_probe, locale, ..Default::default() };
+    // The extension's own log for this patient (only a record for this origin and patient).
+    let mut own_log = input.own_log;
+    let mut own_log_unreadable = false;
+    if let (Some(value), Some(key)) = (&input.call_log, &patient_key) {
+        let loaded = calllog::load(value, &origin_of(url), key);
+        own_log_unreadable = !loaded.log.unreadable.is_empty();
+        own_log.get_or_insert_with(Vec::new).extend(calllog::to_communications(&loaded.log.entries));
+    }
+    let intended = input.intended;
+    let request = Request {
+        snapshot,
+        config,
+        now,
+        purpose: input.purpose,
+        own_log,
+        problems,
+        intended: intended.clone(),
+        own_log_unreadable,
+    };
     let assessment = match ZONES.with(|zones| assess(&request, zones)) {
         Ok(a) => a,
         Err(err) => return to_js(&CheckResult { status: "input_error", error: Some(err.to_string()), ..base }),
     };
+    let spec = dial_spec.unwrap_or_default();
+    let phone_text_on = spec.phone_text.as_ref().is_some_and(|p| {
+        input.phone_text.as_ref().and_then(|m| m.get(&profile)).and_then(serde_json::Value::as_bool).unwrap_or(p.enabled)
+    });
+    let within = if phone_text_on { spec.phone_text.map(|p| p.within).unwrap_or_default() } else { vec![] };
+    let dial_out = DialOut {
+        buttons: spec.buttons,
+        phones: if intended.is_none() { phones_in(dom, &within) } else { vec![] },
+        within,
+        head: intended.as_ref().map(|i| dial::head(&assessment, i.channel, i.number.as_deref(), locale)),
+        words: dial::words(locale),
+    };
     let mut panel = present::panel(&assessment, &request.snapshot, locale);
     panel.script = Some(crate::script::build(&assessment, &request.snapshot, &request.config, None));
-    if let Some(problem) = config_problem {
-        panel.groups.push(present::Group {
-            kind: present::GroupKind::NotVerified,
-            heading: panel.words.not_verified.to_string(),
-            items: vec![present::Item { text: problem, source: Some("config".into()) }],
-        });
+    // Settings the core could not take are listed under "Not verified" (one group).
+    let problems: Vec<present::Item> = config_problem
+        .map(|text| present::Item { text, source: Some("config".into()) })
+        .into_iter()
+        .chain(custom_problems.into_iter().map(|text| present::Item { text, source: Some("profiles".into()) }))
+        .collect();
+    if !problems.is_empty() {
+        match panel.groups.iter_mut().find(|g| g.kind == present::GroupKind::NotVerified) {
+            Some(g) => g.items.extend(problems),
+            None => panel.groups.push(present::Group {
+                kind: present::GroupKind::NotVerified,
+                heading: panel.words.not_verified.to_string(),
+                items: problems,
+            }),
+        }
     }
     to_js(&CheckResult {
         status: "ok",
@@ -98,9 +310,23 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         rules: assessment.findings.iter().map(|f| f.rule.clone()).collect(),
         reasons: assessment.reasons.iter().map(|r| r.kind).collect(),
         unverified: assessment.unverified.clone(),
+        purpose: request.purpose.or_else(|| dial::implied_purpose(&assessment.reasons)),
         panel: Some(panel),
+        dial: Some(dial_out),
         ..base
     })
+}
+
+/// The clinic's own profiles first, then the built-in ones.
+fn pick(dom: &dom::WebDom, url: &str) -> Option<Profile> {
+    CUSTOM
+        .with(|c| extract::pick_profile(&c.borrow(), url, dom).cloned())
+        .or_else(|| PROFILES.with(|profiles| extract::pick_profile(profiles, url, dom).cloned()))
+}
+
+/// HTML parsed into an inert document (DOMParser: no scripts run, nothing loads).
+fn parse_document(html: &str) -> Result<web_sys::Document, JsValue> {
+    web_sys::DomParser::new()?.parse_from_string(html, web_sys::SupportedType::TextHtml)
 }
 
 fn document() -> Result<web_sys::Document, JsValue> {
@@ -116,17 +342,16 @@ fn page_url(document: &web_sys::Document) -> String {
 pub fn check_page(input: JsValue) -> Result<JsValue, JsValue> {
     let document = document()?;
     let dom = dom::WebDom::from_document(&document).ok_or("the document has no element yet")?;
-    check(&dom, &page_url(&document), input)
+    check(&dom.with_budget_ms(READ_BUDGET_MS), &page_url(&document), input)
 }
 
 /// Reads a copy of a page (HTML text, form values written into attributes), parsed into an
 /// inert document: scripts do not run and nothing loads.
 #[wasm_bindgen]
 pub fn check_html(html: &str, url: &str, input: JsValue) -> Result<JsValue, JsValue> {
-    let parser = web_sys::DomParser::new()?;
-    let parsed = parser.parse_from_string(html, web_sys::SupportedType::TextHtml)?;
+    let parsed = parse_document(html)?;
     let dom = dom::WebDom::from_document(&parsed).ok_or("the copy has no element")?;
-    check(&dom, url, input)
+    check(&dom.with_budget_ms(READ_BUDGET_MS), url, input)
 }
 
 /// Which patient the page shows now (cheap), so the content script notices SPA switches.
@@ -135,10 +360,133 @@ pub fn current_patient_key() -> Option<String> {
     let document = document().ok()?;
     let url = page_url(&document);
     let dom = dom::WebDom::from_document(&document)?;
-    PROFILES.with(|profiles| {
-        let profile = extract::pick_profile(profiles, &url, &dom)?;
-        extract::patient_key_at(&dom, profile, &url)
-    })
+    let profile = pick(&dom, &url)?;
+    extract::patient_key_at(&dom, &profile, &url)
+}
+
+/// Which patient the page shows and a fingerprint of the sections the profile reads (cheap):
+/// the content script re-checks when either changes.
+#[wasm_bindgen]
+pub fn current_state() -> Option<String> {
+    let document = document().ok()?;
+    let url = page_url(&document);
+    let dom = dom::WebDom::from_document(&document)?;
+    let profile = pick(&dom, &url)?;
+    let key = extract::patient_key_at(&dom, &profile, &url).unwrap_or_default();
+    Some(format!("{}\u{1}{key}\u{1}{:x}", profile.name, extract::fingerprint(&dom, &profile)))
+}
+
+/// The stored call log, for the service worker: `op` is one of
+/// - `load` `{value, origin, patient}` → `{log, changed, migrated_from, entries, unreadable}`;
+/// - `record` `{value, origin, patient, recording, config}` → `{log, entry}`;
+/// - `merge` `{value, origin, patient, entries}` → `{log, report}`;
+/// - `parse_import` `{text}` → `{groups: [{origin, patient, entries}], rejected, unreadable_skipped}`;
+/// - `export` `{records: [{origin, patient, value}], format: "json" | "csv"}` → `{text, entries, unreadable}`.
+///
+/// A refusal (bad input, an entry that does not validate) is `{error}` in words, never a throw.
+#[wasm_bindgen]
+pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Args {
+        value: serde_json::Value,
+        origin: String,
+        patient: String,
+        recording: Option<calllog::Recording>,
+        config: Option<serde_json::Value>,
+        entries: Vec<serde_json::Value>,
+        text: String,
+        records: Vec<Args>,
+        format: String,
+    }
+    #[derive(Serialize, Default)]
+    struct Out {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+        /// The record to store (as JSON data: one serializer for the log's types).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        log: Option<serde_json::Value>,
+        changed: bool,
+        migrated_from: Option<u32>,
+        entries: usize,
+        unreadable: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        entry: Option<serde_json::Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        report: Option<calllog::MergeReport>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        groups: Vec<serde_json::Value>,
+        rejected: Vec<String>,
+        unreadable_skipped: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    }
+    // Through `Value`, as the snapshot is read (one deserializer per type in the .wasm).
+    let args: serde_json::Value = serde_wasm_bindgen::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let args: Args = serde_path_to_error::deserialize(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let refuse = |e: String| to_js(&Out { error: Some(e), ..Default::default() });
+    let counted = |log: calllog::Log, out: Out| Out {
+        entries: log.entries.len(),
+        unreadable: log.unreadable.len(),
+        log: Some(calllog::to_value(&log)),
+        ..out
+    };
+    match op {
+        "load" => {
+            let l = calllog::load(&args.value, &args.origin, &args.patient);
+            to_js(&counted(l.log, Out { changed: l.changed, migrated_from: l.migrated_from, ..Default::default() }))
+        }
+        "record" => {
+            let Some(recording) = args.recording else { return refuse("no recording".into()) };
+            let (config, _) = config_from(args.config);
+            let mut log = calllog::load(&args.value, &args.origin, &args.patient).log;
+            match ZONES.with(|zones| calllog::record(&mut log, recording, &args.origin, &args.patient, &config, zones)) {
+                Ok(entry) => {
+                    let entry = serde_json::to_value(&entry).ok();
+                    to_js(&counted(log, Out { entry, changed: true, ..Default::default() }))
+                }
+                Err(e) => refuse(e.0),
+            }
+        }
+        "merge" => {
+            let mut log = calllog::load(&args.value, &args.origin, &args.patient).log;
+            let mut incoming = Vec::new();
+            for item in &args.entries {
+                match calllog::entry_from(item) {
+                    Ok(e) if e.origin == args.origin && e.patient == args.patient => incoming.push(e),
+                    Ok(_) => return refuse("an entry of another patient".into()),
+                    Err(e) => return refuse(e.0),
+                }
+            }
+            let report = calllog::merge(&mut log, incoming);
+            to_js(&counted(log, Out { report: Some(report), changed: report.added + report.updated > 0, ..Default::default() }))
+        }
+        "parse_import" => match calllog::parse_import(&args.text) {
+            Err(e) => refuse(e.0),
+            Ok(parsed) => {
+                let groups = calllog::group(parsed.entries)
+                    .into_iter()
+                    .map(|((origin, patient), entries)| {
+                        let entries = calllog::to_value(&calllog::Log { entries, ..Default::default() })["entries"].take();
+                        serde_json::json!({"origin": origin, "patient": patient, "entries": entries})
+                    })
+                    .collect();
+                to_js(&Out { groups, rejected: parsed.rejected, unreadable_skipped: parsed.unreadable_skipped, ..Default::default() })
+            }
+        },
+        "export" => {
+            let logs: Vec<calllog::Log> =
+                args.records.iter().map(|r| calllog::load(&r.value, &r.origin, &r.patient).log).collect();
+            let all = calllog::combine(logs);
+            let text = match args.format.as_str() {
+                "csv" => calllog::csv::write(&all.entries),
+                "json" => calllog::export_json(&all),
+                other => return refuse(format!("unknown format {other:?}")),
+            };
+            to_js(&Out { text: Some(text), entries: all.entries.len(), unreadable: all.unreadable.len(), ..Default::default() })
+        }
+        other => refuse(format!("unknown operation {other:?}")),
+    }
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {

@@ -2,7 +2,8 @@
 // Chromium with the unpacked extension, and read the overlay out of its closed shadow root
 // (a CDP DOM snapshot with pierce: true sees it; page scripts cannot).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,28 +53,52 @@ export async function startDemoMis({ today = TEST_TODAY, port, csp = true } = {}
   return { base, port, stop: () => child.kill() };
 }
 
-/** Launches Chromium with the unpacked extension in a fresh profile. */
-export async function launchBrowser({ extensionDir = ROOT, headless = true, userDataDir } = {}) {
+/**
+ * Launches Chromium with the unpacked extension in a fresh profile. `extensionDir: null`
+ * launches without it (a baseline); `extraExtensions` are loaded beside it; `args` are added.
+ */
+export async function launchBrowser({
+  extensionDir = ROOT, headless = true, userDataDir, dialOrigins = [], extraExtensions = [], args = [], lang = 'ru',
+} = {}) {
   const dir = userDataDir || mkdtempSync(path.join(tmpdir(), 'precall-profile-'));
+  const extensions = [extensionDir, ...extraExtensions].filter(Boolean).join(',');
+  // Dial links (tel:, sms:, ...) from these origins go straight to the OS handler, which here is
+  // a no-op xdg-open: otherwise Chromium asks "Open xdg-open?" in a prompt that takes the tab's
+  // input. Tests see the navigation itself through CDP (watchNavigations).
+  const prefs = path.join(dir, 'Default', 'Preferences');
+  if (dialOrigins.length && !existsSync(prefs)) {
+    mkdirSync(path.dirname(prefs), { recursive: true });
+    const schemes = Object.fromEntries(['tel', 'callto', 'sip', 'sms', 'whatsapp', 'tg', 'viber'].map((s) => [s, true]));
+    const pairs = Object.fromEntries(dialOrigins.map((o) => [o, schemes]));
+    writeFileSync(prefs, JSON.stringify({ protocol_handler: { allowed_origin_protocol_pairs: pairs } }));
+  }
+  const bin = mkdtempSync(path.join(tmpdir(), 'precall-bin-'));
+  writeFileSync(path.join(bin, 'xdg-open'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless,
+    // The browser's language (what the extension follows when the user chose none): on Linux
+    // Chromium takes it from LANGUAGE, elsewhere from --lang.
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, LANGUAGE: lang, LC_ALL: lang === 'ru' ? 'ru_RU.UTF-8' : 'en_US.UTF-8' },
+    locale: lang,
     viewport: { width: 1280, height: 900 },
     args: [
       '--no-sandbox',
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
+      ...(extensions ? [`--disable-extensions-except=${extensions}`, `--load-extension=${extensions}`] : []),
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
       '--disable-gpu',
       '--disable-dev-shm-usage',
+      `--lang=${lang}`,
+      ...args,
     ],
   });
-  let [worker] = context.serviceWorkers();
-  if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15000 });
-  const extensionId = new URL(worker.url()).host;
+  const ours = (w) => w.url().endsWith('/extension/background.js');
+  let worker = extensionDir ? context.serviceWorkers().find(ours) : null;
+  if (extensionDir && !worker) worker = await context.waitForEvent('serviceworker', { predicate: ours, timeout: 15000 });
+  const extensionId = worker ? new URL(worker.url()).host : null;
   return {
     context,
     worker,
@@ -81,8 +106,48 @@ export async function launchBrowser({ extensionDir = ROOT, headless = true, user
     async close() {
       await context.close();
       if (!userDataDir) rmSync(dir, { recursive: true, force: true });
+      rmSync(bin, { recursive: true, force: true });
     },
   };
+}
+
+export const MIS_CSP = "default-src 'self'; script-src 'self'";
+
+/**
+ * A small server for generated test pages (hostile, huge): `pages` maps a path to HTML (or a
+ * function giving it); /static/* are the demo MIS's files; every request is logged (`log`), so
+ * a test sees any request a page or the extension makes. `csp` sends the demo MIS's policy.
+ */
+export async function startPageServer({ csp = false } = {}) {
+  const pages = new Map();
+  const log = [];
+  const server = http.createServer((req, res) => {
+    log.push(`${req.method} ${req.url}`);
+    const headers = { 'Cache-Control': 'no-store', ...(csp ? { 'Content-Security-Policy': MIS_CSP } : {}) };
+    const route = req.url.split('?')[0];
+    if (route.endsWith('.js') && pages.has(route)) {
+      res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' });
+      return res.end(pages.get(route));
+    }
+    if (route.startsWith('/static/') && /^[\w.-]+\.(css|js|svg)$/.test(route.slice(8))) {
+      try {
+        const body = readFileSync(path.join(ROOT, 'demo/mis/static', route.slice(8)));
+        const type = route.endsWith('.css') ? 'text/css' : route.endsWith('.js') ? 'text/javascript' : 'image/svg+xml';
+        res.writeHead(200, { ...headers, 'Content-Type': type });
+        return res.end(body);
+      } catch { /* 404 below */ }
+    }
+    const page = pages.get(route);
+    if (page === undefined) {
+      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });
+      return res.end('not found');
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(typeof page === 'function' ? page() : page);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  return { base, pages, log, stop: () => new Promise((r) => server.close(r)) };
 }
 
 /** How many offscreen engine pages the extension has open (0 until a strict-CSP page needs one). */
@@ -109,7 +174,8 @@ function textOf(node) {
 function* walk(node) {
   yield node;
   for (const c of node.children || []) yield* walk(c);
-  for (const s of node.shadowRoots || []) yield* walk(s);
+  // Not the browser's own shadow trees (<details>, form controls): only author content.
+  for (const s of node.shadowRoots || []) if (s.shadowRootType !== 'user-agent') yield* walk(s);
   if (node.contentDocument) yield* walk(node.contentDocument);
 }
 
@@ -117,8 +183,18 @@ function* walk(node) {
 export async function readOverlays(page) {
   const cdp = await page.context().newCDPSession(page);
   try {
-    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-    const hosts = [...walk(root)].filter((n) => n.nodeName === 'PRECALL-OVERLAY');
+    // Only the overlay hosts' subtrees (with their closed shadow roots): cheap on huge pages.
+    const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
+    const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: 'precall-overlay' });
+    const hosts = [];
+    for (const nodeId of nodeIds) hosts.push((await cdp.send('DOM.describeNode', { nodeId, depth: -1, pierce: true })).node);
+    if (!hosts.length) {
+      // None in the top document: an overlay may be inside a frame (an iframe-embedded card),
+      // which a query does not cross; walk the whole tree, frames included.
+      // (A page nested deeper than CDP can serialise has no frames to look into.)
+      const full = await cdp.send('DOM.getDocument', { depth: -1, pierce: true }).catch(() => null);
+      if (full) hosts.push(...[...walk(full.root)].filter((n) => n.nodeName === 'PRECALL-OVERLAY'));
+    }
     return hosts.map((host) => parseOverlay(host));
   } finally {
     await cdp.detach();
@@ -139,6 +215,8 @@ function parseOverlay(host) {
     text: shadow ? textOf(shadow) : '',
     elementNames: [],
     links: [],
+    script: [],
+    drafts: [],
   };
   if (!shadow) return result;
   for (const n of walk(shadow)) {
@@ -150,6 +228,9 @@ function parseOverlay(host) {
     if (attr(n, 'data-testid') === 'preferences') result.preferences = textOf(n);
     if (attr(n, 'data-testid') === 'who') result.who = textOf(n);
     if (attr(n, 'class') === 'reading') result.reading = textOf(n);
+    if (attr(n, 'data-part')) result.script.push({ part: attr(n, 'data-part'), text: textOf(n) });
+    if (attr(n, 'data-channel')) result.drafts.push({ channel: attr(n, 'data-channel'), text: textOf(n) });
+    if (attr(n, 'data-testid') === 'copy-script') result.copyScript = n.backendNodeId;
     if (attr(n, 'class') === 'uncertain') result.uncertain = true;
     if (attr(n, 'data-testid') === 'message') result.message = textOf(n);
     if (attr(n, 'class') === 'subtitle') result.subtitle = textOf(n);
@@ -161,6 +242,20 @@ function parseOverlay(host) {
     }
   }
   return result;
+}
+
+/** Clicks an element inside the overlay's closed shadow root (by its CDP backend node id). */
+export async function clickInOverlay(page, backendNodeId) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    await cdp.send('DOM.scrollIntoViewIfNeeded', { backendNodeId });
+    const { model } = await cdp.send('DOM.getBoxModel', { backendNodeId });
+    const [x1, y1, , , x3, y3] = model.content;
+    await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2);
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /** Polls until exactly one overlay satisfies `accept` (default: any panel with a verdict). */
@@ -189,3 +284,87 @@ export async function demoPatients(today = TEST_TODAY) {
   const load = data.loadPatients || (data.default && data.default.loadPatients);
   return load(today ? { today } : {});
 }
+
+// ---- The dial guard (issue 6) ----
+
+/** The dial dialog (or outcome form) in its closed shadow root, read through CDP; null if none. */
+export async function readDialog(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const host = [...walk(root)].find((n) => n.nodeName === 'PRECALL-DIALOG');
+    if (!host) return null;
+    const shadow = (host.shadowRoots || [])[0];
+    const out = { shadowMode: shadow && shadow.shadowRootType, text: shadow ? textOf(shadow) : '', groups: {}, testids: {} };
+    for (const n of walk(shadow || host)) {
+      if (n.nodeType !== 1) continue;
+      if (attr(n, 'role') === 'dialog') {
+        out.state = attr(n, 'data-state');
+        out.blocked = attr(n, 'data-blocked') === 'true';
+        out.verdict = attr(n, 'data-verdict');
+        out.saved = attr(n, 'data-saved') === 'true';
+      }
+      const id = attr(n, 'data-testid');
+      if (id) out.testids[id] = { text: textOf(n), disabled: attr(n, 'disabled') !== undefined, pressed: attr(n, 'aria-pressed') };
+      const group = attr(n, 'data-group');
+      if (group && group !== 'script') {
+        out.groups[group] = (n.children || []).filter((c) => c.nodeName === 'UL')
+          .flatMap((ul) => (ul.children || []).map((li) => ({ text: textOf(li), source: attr(li, 'data-source') })));
+      }
+    }
+    out.title = out.testids['dial-title'] && out.testids['dial-title'].text;
+    return out;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Waits for the dialog to satisfy `accept`. */
+export async function waitForDialog(page, accept = (d) => d && d.state && d.state !== 'checking', { timeout = 10000 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last = null;
+  for (;;) {
+    last = await readDialog(page);
+    if (accept(last)) return last;
+    if (Date.now() > deadline) throw new Error(`no matching dialog within ${timeout} ms; saw ${JSON.stringify(last).slice(0, 1500)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A real (trusted) mouse click on an element with this data-testid inside our closed shadow roots. */
+export async function clickTestId(page, testid, host = 'PRECALL-DIALOG') {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const h = [...walk(root)].find((n) => n.nodeName === host);
+    const node = h && [...walk(h)].find((n) => n.nodeType === 1 && attr(n, 'data-testid') === testid);
+    if (!node) throw new Error(`no element [data-testid=${testid}] in ${host}`);
+    await cdp.send('DOM.scrollIntoViewIfNeeded', { backendNodeId: node.backendNodeId });
+    const { model } = await cdp.send('DOM.getBoxModel', { backendNodeId: node.backendNodeId });
+    const [x1, y1, , , x3, y3] = model.content;
+    await page.mouse.move((x1 + x3) / 2, (y1 + y3) / 2);
+    await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2, { delay: 20 });
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Records every navigation the page asks for (tel:, sms:, https:...), even the ones the browser hands to the OS. */
+export async function watchNavigations(page) {
+  const urls = [];
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Page.enable');
+  cdp.on('Page.frameRequestedNavigation', (e) => urls.push(e.url));
+  return urls;
+}
+
+/** The extension's stored call-log records: { key: record }. */
+export async function storedLog(worker) {
+  return worker.evaluate(async () => {
+    const all = await chrome.storage.local.get(null);
+    return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('calllog:')));
+  });
+}
+
+/** The storage key of a patient's record (as the service worker writes it). */
+export const logKey = (origin, patient) => `calllog:${JSON.stringify([origin, patient])}`;

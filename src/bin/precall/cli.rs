@@ -14,7 +14,11 @@ usage:
   precall check SNAPSHOT.json [--now RFC3339] [--config CONFIG.json] [--purpose reminder|followup|invite|offer] [--log LOG.json] [--templates TEMPLATES.json]
   precall audit PATIENTS.jsonl [--now RFC3339] [--config CONFIG.json] [--purpose P]
   precall prefs \"TEXT\" | --file NOTES.txt [--locale ru|en]
-  precall extract PAGE.html [--url URL] [--profile NAME|FILE]";
+  precall extract PAGE.html [--url URL] [--profile NAME|FILE] [--related REPLIES.json] [--zone ZONE]
+
+extract: without --profile, the page's profile is picked by URL and DOM signature. A profile with
+related reads (same-origin, read-only) prints the requests it would make; --related gives their
+replies (section -> the MIS's JSON reply), with date-times shown in --zone (default Europe/Moscow).";
 
 /// A failure to report: a message, and the exit code (2 for bad input).
 struct Fail(String);
@@ -47,6 +51,8 @@ struct Options {
     url: Option<String>,
     profile: Option<String>,
     templates: Option<String>,
+    related: Option<String>,
+    zone: Option<String>,
 }
 
 fn parse_args() -> Result<(String, Options), Fail> {
@@ -64,6 +70,8 @@ fn parse_args() -> Result<(String, Options), Fail> {
             Long("url") => o.url = Some(parser.value()?.string()?),
             Long("profile") => o.profile = Some(parser.value()?.string()?),
             Long("templates") => o.templates = Some(parser.value()?.string()?),
+            Long("related") => o.related = Some(parser.value()?.string()?),
+            Long("zone") => o.zone = Some(parser.value()?.string()?),
             Short('h') | Long("help") => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -137,7 +145,7 @@ fn check(o: &Options) -> Result<(), Fail> {
         None => None,
     };
     let request =
-        Request { snapshot, config: config(o)?, now: now(o)?, purpose: purpose(o)?, own_log, problems: vec![] };
+        Request { snapshot, config: config(o)?, now: now(o)?, purpose: purpose(o)?, own_log, ..Default::default() };
     let assessment = assess(&request, &TzDatabase)?;
     let templates = o.templates.as_deref().map(read).transpose()?;
     let script = precall::script::build_with_json(&assessment, &request.snapshot, &request.config, templates.as_deref());
@@ -160,7 +168,7 @@ fn audit(o: &Options) -> Result<(), Fail> {
     let mut verdicts: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut rules: BTreeMap<String, usize> = BTreeMap::new();
     let (mut total, mut errors) = (0usize, 0usize);
-    let mut request = Request { snapshot: Snapshot::default(), config, now, purpose, own_log: None, problems: vec![] };
+    let mut request = Request { config, now, purpose, ..Default::default() };
     for (index, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line?;
         if line.trim().is_empty() {
@@ -235,7 +243,7 @@ fn extract(o: &Options) -> Result<(), Fail> {
         None => None,
         Some(name) => match builtin.iter().find(|p| &p.name == name) {
             Some(p) => Some(p.clone()),
-            None => Some(parse_strict::<Profile>(name, &read(name)?)?),
+            None => Some(Profile::from_json(&read(name)?).map_err(|e| Fail(format!("{name}: {e}")))?),
         },
     };
     let profile = match &named {
@@ -245,14 +253,29 @@ fn extract(o: &Options) -> Result<(), Fail> {
             Fail(format!("no profile recognises this page (built-in: {}); name one with --profile", names.join(", ")))
         })?,
     };
-    let extraction = extract(&dom, profile, &url);
+    let mut extraction = extract(&dom, profile, &url);
+    let requests: Vec<_> = precall::extract::related::requests(&dom, profile, &url)
+        .into_iter()
+        .map(|r| match r {
+            Ok(req) => serde_json::to_value(req).unwrap_or_default(),
+            Err((section, why)) => serde_json::json!({ "section": section, "cannot": why }),
+        })
+        .collect();
+    if let Some(file) = &o.related {
+        let replies: BTreeMap<String, serde_json::Value> = parse_strict(file, &read(file)?)?;
+        let zone = o.zone.as_deref().unwrap_or("Europe/Moscow");
+        precall::extract::related::apply_replies_native(&mut extraction, profile, &replies, zone);
+    }
     let (snapshot, problems) = snapshot_from_value(extraction.snapshot.clone());
-    let out = serde_json::json!({
+    let mut out = serde_json::json!({
         "profile": extraction.profile,
         "snapshot": snapshot,
         "coverage": extraction.coverage,
         "problems": problems,
     });
+    if !requests.is_empty() {
+        out["related_requests"] = serde_json::Value::Array(requests);
+    }
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(())
 }
