@@ -44,6 +44,8 @@ fn one(snapshot: &Snapshot, now: DateTime<Utc>) -> usize {
         purpose: None,
         own_log: None,
         problems: vec![],
+        intended: None,
+        own_log_unreadable: false,
     };
     let assessment = assess(&request, &TzDatabase).expect("assess");
     let panel = precall::present::panel(&assessment, &request.snapshot, Locale::default());
