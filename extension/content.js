@@ -107,7 +107,7 @@
 
   async function loadCore() {
     // The first core: the classic glue (`wasm_bindgen`, extension/pkg/precall_classic.js) is
-    // injected before this script, and the .wasm is fetched and compiled at document_start.
+    // injected before this script, so the .wasm is fetched and compiled at document_start.
     // wasm-bindgen's glue instantiates once per copy: after a trap only a fresh copy of the
     // ES-module glue (a new URL, ?v=N) gives a working core. A page's CSP that forbids
     // WebAssembly makes either a CompileError.
@@ -118,7 +118,7 @@
     const init = fresh ? glue.default : glue;
     loads += 1;
     try {
-      await init({ module_or_path: WebAssembly.compileStreaming(fetch(url('extension/pkg/precall_bg.wasm'))) });
+      await init({ module_or_path: url('extension/pkg/precall_bg.wasm') });
       return {
         inPage: true,
         check: async (input) => glue.check_page(input),

@@ -12,7 +12,7 @@
 // demo MIS's strict CSP: a page copy read by the offscreen engine page, check_html).
 // The floor is a generated plain content script (scripts/bench/floor.mjs).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -49,7 +49,15 @@ const PATHS = SMOKE ? ['in-page'] : ['in-page', 'engine'];
 const BIN_DIR = path.resolve(ROOT, opt('--bin-dir', 'target/release'));
 // The unpacked extension measured (default: this repository; --ext DIR for a variant build).
 const EXT = path.resolve(opt('--ext', ROOT));
-const EXT_NAME = JSON.parse(readFileSync(path.join(ROOT, 'manifest.json'), 'utf8')).name;
+// The extension's name as Chrome shows it (the isolated world's name): the manifest's
+// `__MSG_ext_name__` in any of its languages.
+const EXT_NAME = (() => {
+  const name = JSON.parse(readFileSync(path.join(ROOT, 'manifest.json'), 'utf8')).name;
+  const m = /^__MSG_(\w+)__$/.exec(name);
+  if (!m) return [name];
+  const dir = path.join(ROOT, '_locales');
+  return readdirSync(dir).map((l) => JSON.parse(readFileSync(path.join(dir, l, 'messages.json'), 'utf8'))[m[1]].message);
+})();
 const log = (...a) => process.stderr.write(`[bench] ${a.join(' ')}\n`);
 
 // ---- statistics -------------------------------------------------------------------------------
@@ -213,10 +221,10 @@ function size() {
   mkdirSync(path.join(ROOT, 'out'), { recursive: true });
   const zip = path.join(ROOT, 'out/precall-extension.zip');
   rmSync(zip, { force: true });
-  // The package: what the unpacked extension needs (manifest.json and extension/, with pkg/).
-  const z = spawnSync('zip', ['-q', '-X', '-9', '-r', zip, 'manifest.json', 'extension'], { cwd: EXT });
+  // The package: what the unpacked extension needs (manifest.json, _locales/ and extension/, with pkg/).
+  const z = spawnSync('zip', ['-q', '-X', '-9', '-r', zip, 'manifest.json', '_locales', 'extension'], { cwd: EXT });
   const pkg = z.status === 0 ? statSync(zip).size : null;
-  results.size = { wasm_bytes: wasm, package_zip_bytes: pkg, package: 'out/precall-extension.zip (zip -9 of manifest.json and extension/)' };
+  results.size = { wasm_bytes: wasm, package_zip_bytes: pkg, package: 'out/precall-extension.zip (zip -9 of manifest.json, _locales/ and extension/)' };
 }
 
 async function latency(mis, floorDir, patients) {

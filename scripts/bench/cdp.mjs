@@ -9,7 +9,7 @@ export async function isolatedWorld(page, extensionName) {
   await cdp.send('Runtime.enable');
   const deadline = Date.now() + 5000;
   let ctx;
-  while (!(ctx = contexts.find((c) => c.auxData && c.auxData.type === 'isolated' && c.name === extensionName))) {
+  while (!(ctx = contexts.find((c) => c.auxData && c.auxData.type === 'isolated' && [].concat(extensionName).includes(c.name)))) {
     if (Date.now() > deadline) throw new Error(`no isolated world named ${extensionName}`);
     await new Promise((r) => setTimeout(r, 20));
   }

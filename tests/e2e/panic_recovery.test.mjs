@@ -30,6 +30,7 @@ before(async () => {
   // The extension as it is in the repository, with the test build of the core.
   dir = mkdtempSync(path.join(tmpdir(), 'precall-fault-'));
   cpSync(path.join(ROOT, 'manifest.json'), path.join(dir, 'manifest.json'));
+  cpSync(path.join(ROOT, '_locales'), path.join(dir, '_locales'), { recursive: true });
   cpSync(path.join(ROOT, 'extension'), path.join(dir, 'extension'), { recursive: true, filter: (src) => !src.includes(`${path.sep}pkg`) });
   cpSync(TEST_PKG, path.join(dir, 'extension/pkg'), { recursive: true });
   patients = await demoPatients();

@@ -9,6 +9,7 @@ import { demoPatients, launchBrowser, ROOT, startDemoMis, waitForOverlay } from 
 test('a broken .wasm gives a plain message and the MIS page keeps working', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'precall-broken-'));
   cpSync(path.join(ROOT, 'manifest.json'), path.join(dir, 'manifest.json'));
+  cpSync(path.join(ROOT, '_locales'), path.join(dir, '_locales'), { recursive: true });
   cpSync(path.join(ROOT, 'extension'), path.join(dir, 'extension'), { recursive: true });
   writeFileSync(path.join(dir, 'extension/pkg/precall_bg.wasm'), 'this is not WebAssembly');
   const mis = await startDemoMis();
