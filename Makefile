@@ -8,24 +8,33 @@ PKG := extension/pkg
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: all setup build wasm build-test-ext package cli demo test test-native test-wasm test-demo-mis test-e2e install clean
+.PHONY: all setup build wasm build-test-ext package cli demo test test-native test-wasm test-demo-mis test-e2e test-bench-smoke bench install clean
 
 all: build
 
 setup:
 	@scripts/setup.sh
 
-## The extension's wasm core: release build, wasm-bindgen glue as an ES module (imported by
-## the content script, or by the offscreen engine page on strict-CSP MIS pages), then
-## wasm-opt from npm's binaryen 132 (Debian's 108 breaks the externref table).
+## The extension's wasm core: release build, wasm-bindgen glue twice for the same .wasm: a
+## classic script (precall_classic.js, `wasm_bindgen`), injected with the content script so
+## nothing is imported at page load, and loaded by the offscreen engine page; and an ES module
+## (precall.js) for the service worker and for a fresh core after a trap. Then wasm-opt from
+## npm's binaryen 132 (Debian's 108 breaks the externref table).
 BINARYEN := node_modules/.bin
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-multivalue --enable-reference-types
+# $(call glue,raw.wasm,out dir,extra flags): both glues; the .wasm is the same for both targets.
+define glue
+	wasm-bindgen --target web --no-typescript $(3) --out-dir $(2) $(1)
+	wasm-bindgen --target no-modules --no-typescript $(3) --out-dir $(2)/classic $(1)
+	cmp $(2)/precall_bg.wasm $(2)/classic/precall_bg.wasm
+	mv $(2)/classic/precall.js $(2)/precall_classic.js
+	rm -rf $(2)/classic
+endef
 build wasm: setup
 	cargo build --release --target $(WASM_TARGET) --lib
 	rm -rf $(PKG)
-	wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
-	  --out-dir $(PKG) $(WASM_RAW)
+	$(call glue,$(WASM_RAW),$(PKG),--remove-name-section --remove-producers-section)
 	$(BINARYEN)/wasm-opt -Os $(WASM_FEATURES) $(PKG)/precall_bg.wasm -o $(PKG)/precall_bg.wasm
 	@wc -c $(PKG)/precall_bg.wasm
 
@@ -38,7 +47,7 @@ TEST_TARGET := target/fault-hook
 build-test-ext: setup
 	cargo build --target $(WASM_TARGET) --lib --features fault-hook --target-dir $(TEST_TARGET)
 	rm -rf $(TEST_PKG)
-	wasm-bindgen --target web --no-typescript --out-dir $(TEST_PKG) $(TEST_TARGET)/$(WASM_TARGET)/debug/precall.wasm
+	$(call glue,$(TEST_TARGET)/$(WASM_TARGET)/debug/precall.wasm,$(TEST_PKG),)
 
 ## The store-ready zip, out/precall-<version>.zip: only the files the extension needs
 ## (scripts/package.mjs lists them and checks the manifest's references); prints its size.
@@ -56,7 +65,7 @@ install:
 demo: build
 	node scripts/demo.mjs
 
-test: build build-test-ext test-native test-wasm test-demo-mis test-e2e
+test: build build-test-ext test-native test-wasm test-demo-mis test-e2e test-bench-smoke
 
 test-native:
 	cargo test --quiet
@@ -69,6 +78,19 @@ test-demo-mis:
 
 test-e2e:
 	node --test --test-concurrency=1 tests/e2e/
+
+## The benchmark run once on a small page (output shape only), with the debug builds that
+## `cargo test` already made.
+test-bench-smoke:
+	cargo build --quiet --example throughput --bin precall
+	node --test tests/bench/
+
+## Issue 9: latency, page cost, memory, SPA churn, size, throughput (several minutes; see
+## BENCHMARKS.md). Table on stdout, the same as JSON in out/bench.json. BENCH_ARGS: see
+## scripts/bench.mjs (e.g. BENCH_ARGS="--runs 10 --only latency").
+bench: build
+	cargo build --release --example throughput --bin precall
+	node scripts/bench.mjs $(BENCH_ARGS)
 
 clean:
 	cargo clean

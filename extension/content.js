@@ -31,6 +31,20 @@
   let probeDelay = QUIET_MS;      // grows while the page churns with nothing relevant
   let loads = 0;          // wasm cores loaded in this tab: a trap leaves one unusable, so a fresh one is loaded
   const MAX_LOADS = 5;    // each leaves its module behind (wasm-bindgen glue cannot be unloaded)
+  let probes = null;      // the profile's patient-key selectors (`key_probe`) from the last check
+  let lastProbeKey;       // what they read then
+
+  // Benchmark marks (issue 9, `make bench`): the overlay is in the DOM ("drawn"), and the
+  // first frame after it has been rendered ("painted"). The page's Performance timeline is
+  // shared with this isolated world; only the latest of each is kept; no patient data.
+  function markDrawn() {
+    performance.clearMarks('precall:overlay-drawn');
+    performance.mark('precall:overlay-drawn');
+    requestAnimationFrame(() => setTimeout(() => {
+      performance.clearMarks('precall:overlay-painted');
+      performance.mark('precall:overlay-painted');
+    }, 0));
+  }
 
   /** One config field in force: the policy's, else the user's. */
   const cfg = (k) => (managed && managed.config && managed.config[k]) ?? (settings.config && settings.config[k]);
@@ -120,15 +134,22 @@
   }
 
   async function loadCore() {
-    // wasm-bindgen's glue instantiates once per module: after a trap only a fresh copy of the
-    // module (a new URL, ?v=N) gives a working core.
-    // On a site the user enabled (not a built-in origin) the core's files are not web-accessible
-    // (so web pages cannot probe for the extension) and the import fails: the engine page runs it.
-    const glue = await import(url('extension/pkg/precall.js') + (loads ? `?v=${loads}` : '')).catch(() => null);
+    // The first core: the classic glue (`wasm_bindgen`, extension/pkg/precall_classic.js) is
+    // injected before this script, so the .wasm is fetched and compiled at document_start.
+    // wasm-bindgen's glue instantiates once per copy: after a trap only a fresh copy of the
+    // ES-module glue (a new URL, ?v=N) gives a working core. A page's CSP that forbids
+    // WebAssembly makes either a CompileError. On a site the user enabled (not a built-in
+    // origin) the core's files are not web-accessible (so web pages cannot probe for the
+    // extension): the fetch or the import fails, and the engine page runs the core instead.
+    const fresh = loads > 0;
+    const glue = fresh
+      ? await import(url('extension/pkg/precall.js') + `?v=${loads}`).catch(() => null)
+      : wasm_bindgen; // eslint-disable-line no-undef
     if (glue) {
+      const init = fresh ? glue.default : glue;
       loads += 1;
       try {
-        await glue.default({ module_or_path: url('extension/pkg/precall_bg.wasm') });
+        await init({ module_or_path: url('extension/pkg/precall_bg.wasm') });
         return {
           inPage: true,
           check: async (input) => glue.check_page(input),
@@ -136,7 +157,7 @@
           state: () => glue.current_state() ?? null,
         };
       } catch (err) {
-        if (!err || err.name !== 'CompileError') throw err;
+        if (!err || (err.name !== 'CompileError' && !(err instanceof TypeError))) throw err;
       }
     }
     // The page's CSP forbids WebAssembly here (or the import failed): the engine page reads a copy.
@@ -242,7 +263,20 @@
     return result;
   }
 
+  // Which patient the page shows, read with the profile's selectors the last check returned
+  // (`key_probe`, when the key is a plain selector): one querySelector per batch of page
+  // changes, so a patient switch is read at once on both core paths. `undefined`: no probe.
+  function probeKey() {
+    if (!probes) return undefined;
+    for (const p of probes) {
+      const n = document.querySelector(p.css);
+      if (n) return p.attr ? n.getAttribute(p.attr) : n.textContent;
+    }
+    return null;
+  }
+
   async function run() {
+    clearTimeout(timer);
     timer = 0;
     if (!core) return;
     if (running) { again = true; return; }
@@ -256,6 +290,8 @@
       if (result.status === 'related') { schedule(); return; }
       if (result.words) coreWords = { ...result.words, lang: result.locale };
       if (core.state) lastState = core.state();
+      probes = result.key_probe || null;
+      try { lastProbeKey = probeKey(); } catch { probes = null; }
       lastKey = result.patient_key;
       lastResult = result.status === 'ok' ? result : null;
       guard(result);
@@ -272,6 +308,7 @@
       else if (result.status === 'input_error') say('check_failed', result.error);
       else if (result.status === 'too_large') say('too_large');
       else { draws += 1; precallOverlay.hide(); }
+      markDrawn();
     } catch (err) {
       failed(err, key);
     } finally {
@@ -464,6 +501,7 @@
     lastKey = key; // not this patient again until the page changes
     const stage = err && err.stage;
     say(stage === 'load' ? 'load_failed' : stage === 'too_large' ? 'too_large' : 'check_failed');
+    markDrawn();
     if (core && core.inPage) reload();
   }
 
@@ -484,11 +522,27 @@
   // unrelated churn (tickers, clocks, chat widgets) costs little. Navigation events
   // (hashchange, popstate, navigatesuccess) re-check at once.
   function onMutations(records) {
-    if (timer || probeTimer || !core) return;
+    if (!core) return;
     // Our own links around phone numbers are not a change of the page.
     const added = records.flatMap((r) => [...r.addedNodes]);
     const ours = (n) => n.nodeType === 1 && n.classList.contains('precall-phone');
     if (added.some(ours) && added.every((n) => n.nodeType === 3 || ours(n))) return;
+    // A new patient in the DOM (`key_probe`: one querySelector) is read at once, not after
+    // the quiet period: the overlay must not lag the card.
+    if (probes) {
+      let key;
+      try { key = probeKey(); } catch { key = lastProbeKey; }
+      if (key !== lastProbeKey) {
+        lastProbeKey = key;
+        clearTimeout(probeTimer);
+        probeTimer = 0;
+        probeDelay = QUIET_MS;
+        if (running) again = true;
+        else run();
+        return;
+      }
+    }
+    if (timer || probeTimer) return;
     probeTimer = setTimeout(probe, probeDelay);
   }
 
@@ -511,20 +565,36 @@
     schedule();
   }
 
+  // Everything that does not need the page starts at once (the content script runs at
+  // document_start): the core loads and compiles, and the settings are read, while the page
+  // is still being parsed. The page itself is read just after its load event, so the check
+  // never delays the MIS's own loading (its load event, its scripts' load handlers).
+  const settingsReady = Promise.all([
+    chrome.storage.local.get('settings').then(
+      (stored) => { if (stored.settings) settings = stored.settings; },
+      () => { /* storage unavailable: defaults */ }),
+    chrome.storage.managed.get(null).then((m) => { managed = m; }, () => { /* no policy */ }),
+    loadTeachWords(),
+  ]);
+  const coreReady = loadCore();
+  coreReady.catch(() => {}); // handled in start()
+  const pageReady = new Promise((resolve) => {
+    if (document.readyState === 'complete') resolve();
+    else window.addEventListener('load', () => setTimeout(resolve, 0), { once: true });
+  });
+
   async function start() {
+    await settingsReady;
     try {
-      const stored = await chrome.storage.local.get('settings');
-      if (stored.settings) settings = stored.settings;
-    } catch { /* storage unavailable: defaults */ }
-    try { managed = await chrome.storage.managed.get(null); } catch { /* no policy */ }
-    await loadTeachWords();
-    try {
-      core = await loadCore();
+      core = await coreReady;
     } catch (err) {
+      await pageReady;
       console.warn('precall: the core could not load', err && err.name);
       say('load_failed');
+      markDrawn();
       return;
     }
+    await pageReady;
     await run();
     new MutationObserver(onMutations).observe(document.body || document.documentElement,
       { childList: true, subtree: true });

@@ -1,8 +1,8 @@
 // Offscreen engine page: runs the wasm core on a copy of an MIS page (parsed into an inert
 // document by the core) for pages whose CSP forbids WebAssembly in content scripts.
-import init, { check_html } from './pkg/precall.js';
-
-const ready = init({ module_or_path: new URL('./pkg/precall_bg.wasm', import.meta.url) });
+// The glue (`wasm_bindgen`) is loaded by engine.html just before this script.
+const { check_html } = wasm_bindgen; // eslint-disable-line no-undef
+const ready = wasm_bindgen({ module_or_path: 'pkg/precall_bg.wasm' }); // eslint-disable-line no-undef
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   // Only the service worker relays here (no tab): a content script's own message is not ours.

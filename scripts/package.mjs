@@ -26,6 +26,7 @@ export function packageFiles() {
     ...list('icons', /^icon-\d+\.png$/),
     ...list('extension', /\.(js|html|css)$/),
     'extension/pkg/precall.js',
+    'extension/pkg/precall_classic.js',
     'extension/pkg/precall_bg.wasm',
   ].sort();
 }

@@ -162,19 +162,22 @@ export function readPatientsFile(file = DEFAULT_FILE) {
   return list;
 }
 
+/** One entry of patients.json (relative dates) resolved against today, sections in contract order. */
+export function resolvePatient(entry, today) {
+  const resolved = resolvePatientDates(entry, today);
+  const ordered = { schema: SCHEMA };
+  for (const s of SNAPSHOT_SECTIONS) if (s in resolved) ordered[s] = resolved[s];
+  for (const [k, v] of Object.entries(resolved)) if (!(k in ordered)) ordered[k] = v;
+  return ordered;
+}
+
 /**
  * All demo patients with absolute dates, each `{schema, patient, contacts, ..., scenario}`.
  * Throws with the patient id and field when a date or a contract field is wrong.
  */
 export function loadPatients({ today = defaultToday(), file = DEFAULT_FILE, validate = true } = {}) {
   parseToday(today);
-  const patients = readPatientsFile(file).map((entry) => {
-    const resolved = resolvePatientDates(entry, today);
-    const ordered = { schema: SCHEMA };
-    for (const s of SNAPSHOT_SECTIONS) if (s in resolved) ordered[s] = resolved[s];
-    for (const [k, v] of Object.entries(resolved)) if (!(k in ordered)) ordered[k] = v;
-    return ordered;
-  });
+  const patients = readPatientsFile(file).map((entry) => resolvePatient(entry, today));
   if (validate) {
     const problems = validatePatients(patients);
     if (problems.length) throw new Error(`${file}: invalid patients:\n  ${problems.join('\n  ')}`);

@@ -1,6 +1,6 @@
 //! Evaluates a profile over a [`Dom`]. See the module docs of `extract` for the invariants.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
@@ -33,6 +33,13 @@ struct RowCells<N> {
     cells: Vec<(N, usize, usize)>,
 }
 
+/// A table row whose cells are looked at only when a field needs a column (most profiles name
+/// a class first, and reading every cell's tag and span costs two DOM calls per cell).
+struct LazyCells<N> {
+    row: N,
+    cells: OnceCell<RowCells<N>>,
+}
+
 /// Header names of a table, by column.
 struct Table {
     columns: Vec<(String, usize)>,
@@ -57,14 +64,16 @@ impl Table {
 }
 
 struct Row<'r, N> {
-    table: Option<(&'r Table, &'r RowCells<N>)>,
+    table: Option<(&'r Table, &'r LazyCells<N>)>,
     /// Text already read for the other fields of this object (for `sibling` sources).
     siblings: Vec<(String, String)>,
+    /// Whether a field of this object reads `siblings` (else they are not kept).
+    keep_siblings: bool,
 }
 
 impl<N> Row<'_, N> {
     fn plain() -> Self {
-        Row { table: None, siblings: Vec::new() }
+        Row { table: None, siblings: Vec::new(), keep_siblings: false }
     }
 }
 
@@ -72,15 +81,31 @@ impl<N> Row<'_, N> {
 struct CovMap(Vec<FieldCoverage>);
 
 impl CovMap {
-    fn entry(&mut self, path: &str) -> &mut FieldCoverage {
-        let i = match self.0.iter().position(|f| f.field == path) {
+    /// The entry of field `name` inside `path` ("" at the top: "start"; else "services.price").
+    fn entry(&mut self, path: &str, name: &str) -> &mut FieldCoverage {
+        let is = |f: &str| {
+            if path.is_empty() {
+                f == name
+            } else {
+                f.len() == path.len() + 1 + name.len() && f.starts_with(path) && f.ends_with(name) && f.as_bytes()[path.len()] == b'.'
+            }
+        };
+        let i = match self.0.iter().position(|f| is(&f.field)) {
             Some(i) => i,
             None => {
-                self.0.push(FieldCoverage { field: path.to_string(), ..Default::default() });
+                self.0.push(FieldCoverage { field: join_path(path, name), ..Default::default() });
                 self.0.len() - 1
             }
         };
         &mut self.0[i]
+    }
+}
+
+fn join_path(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
     }
 }
 
@@ -388,9 +413,11 @@ impl<'a, D: Dom> Engine<'a, D> {
             if spec.skip.as_deref().is_some_and(|s| self.dom.matches(&row, s)) {
                 continue;
             }
-            let cells = table.map(|_| self.row_cells(&row));
-            if let Some(c) = &cells {
-                // A header row, or a placeholder cell spanning the table ("no records").
+            let cells = LazyCells { row: row.clone(), cells: OnceCell::new() };
+            // A header row, or a placeholder cell spanning the table ("no records"). A row whose
+            // first cell is a plain `td` spanning one column is neither: the common case, few calls.
+            if table.is_some() && !self.starts_with_plain_td(&row) {
+                let c = self.cells(&cells);
                 let all_th = !c.cells.is_empty() && c.cells.iter().all(|(n, _, _)| self.is_header_cell(n));
                 let placeholder = c.cells.len() == 1 && c.cells[0].2 > 1;
                 if all_th || placeholder {
@@ -405,7 +432,7 @@ impl<'a, D: Dom> Engine<'a, D> {
                 }
                 seen_text.push(t);
             }
-            let r = Row { table: table.zip(cells.as_ref()), siblings: Vec::new() };
+            let r = Row { table: table.map(|t| (t, &cells)), siblings: Vec::new(), keep_siblings: false };
             let (obj, found) = self.object(fields, &row, r, path, cov);
             // A label row is kept only when every required field has a value ("Телефон: —").
             let complete = !by_label
@@ -460,6 +487,16 @@ impl<'a, D: Dom> Engine<'a, D> {
         self.dom.attr(cell, "colspan").and_then(|s| s.trim().parse::<usize>().ok()).unwrap_or(1).clamp(1, 100)
     }
 
+    fn cells<'c>(&self, lazy: &'c LazyCells<D::Node>) -> &'c RowCells<D::Node> {
+        lazy.cells.get_or_init(|| self.row_cells(&lazy.row))
+    }
+
+    fn starts_with_plain_td(&self, row: &D::Node) -> bool {
+        self.dom.first_child(row).is_some_and(|first| {
+            self.dom.tag(&first) == "td" && self.span(&first) == 1 && !self.is_header_cell(&first)
+        })
+    }
+
     fn row_cells(&self, row: &D::Node) -> RowCells<D::Node> {
         let mut cells = Vec::new();
         let mut col = 0;
@@ -488,10 +525,11 @@ impl<'a, D: Dom> Engine<'a, D> {
     ) -> (Map<String, Value>, bool) {
         let mut out = Map::new();
         let mut found_any = false;
-        // Fields that read other fields' text go last.
-        let (plain, dependent): (Vec<_>, Vec<_>) = fields.iter().partition(|(_, s)| !uses_siblings(s));
-        for (name, spec) in plain.into_iter().chain(dependent) {
-            let fpath = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+        // Fields that read other fields' text go last (and only then is the text kept).
+        row.keep_siblings = fields.values().any(uses_siblings);
+        let plain = fields.iter().filter(|(_, s)| !uses_siblings(s));
+        let dependent = fields.iter().filter(|(_, s)| uses_siblings(s));
+        for (name, spec) in plain.chain(dependent) {
             if let Some(c) = &spec.constant {
                 out.insert(name.clone(), c.clone());
                 continue;
@@ -502,11 +540,12 @@ impl<'a, D: Dom> Engine<'a, D> {
                 } else {
                     self.first(scope, &spec.root.0).map(|(_, n)| n)
                 };
-                let entry = cov.entry(&fpath);
+                let entry = cov.entry(path, name);
                 let Some(inner) = inner else {
                     entry.missing += 1;
                     continue;
                 };
+                let fpath = join_path(path, name);
                 if spec.rows.is_some() {
                     let list = self.list(spec, &inner, &fpath, cov);
                     found_any |= !list.is_empty();
@@ -514,7 +553,11 @@ impl<'a, D: Dom> Engine<'a, D> {
                 } else {
                     let empty = BTreeMap::new();
                     // Without a root of its own, a nested object still sees the row's cells.
-                    let inner_row = Row { table: if spec.root.is_empty() { row.table } else { None }, siblings: Vec::new() };
+                    let inner_row = Row {
+                        table: if spec.root.is_empty() { row.table } else { None },
+                        siblings: Vec::new(),
+                        keep_siblings: false,
+                    };
                     let (obj, found) = self.object(spec.fields.as_ref().unwrap_or(&empty), &inner, inner_row, &fpath, cov);
                     found_any |= found;
                     // A nested object with its own root is shown even when empty.
@@ -525,7 +568,7 @@ impl<'a, D: Dom> Engine<'a, D> {
                 continue;
             }
             let (got, hit, counts) = self.value(spec, scope, &mut row, name);
-            let entry = cov.entry(&fpath);
+            let entry = cov.entry(path, name);
             match &got {
                 Got::Missing => entry.missing += 1,
                 Got::Invalid(raw) => {
@@ -536,10 +579,10 @@ impl<'a, D: Dom> Engine<'a, D> {
                 }
                 _ => {}
             }
-            if let Some((alt, source)) = hit {
+            if let Some(alt) = hit {
                 match entry.hits.iter_mut().find(|h| h.alternative == alt) {
                     Some(h) => h.count += 1,
-                    None => entry.hits.push(Hit { alternative: alt, source, count: 1 }),
+                    None => entry.hits.push(Hit { alternative: alt, source: describe(&spec.from[alt - 1]), count: 1 }),
                 }
             }
             match got {
@@ -571,7 +614,7 @@ impl<'a, D: Dom> Engine<'a, D> {
     /// Reads one field: the first source that yields something wins. Returns the outcome,
     /// the winning alternative (1-based, described), and whether the value counts as "found on
     /// the page" (an `exists` source that matched nothing gives `false` but found nothing).
-    fn value(&self, spec: &Spec, scope: &D::Node, row: &mut Row<'_, D::Node>, name: &str) -> (Got, Option<(usize, String)>, bool) {
+    fn value(&self, spec: &Spec, scope: &D::Node, row: &mut Row<'_, D::Node>, name: &str) -> (Got, Option<usize>, bool) {
         let many = spec.all || spec.split.is_some();
         let mut has_exists = false;
         for (i, src) in spec.from.iter().enumerate() {
@@ -584,7 +627,7 @@ impl<'a, D: Dom> Engine<'a, D> {
             if raws.is_empty() {
                 continue;
             }
-            let hit = Some((i + 1, describe(src)));
+            let hit = Some(i + 1);
             if many {
                 return (self.list_value(spec, &raws), hit, true);
             }
@@ -593,7 +636,9 @@ impl<'a, D: Dom> Engine<'a, D> {
                 if t.is_empty() {
                     continue;
                 }
-                row.siblings.push((name.to_string(), t.clone()));
+                if row.keep_siblings {
+                    row.siblings.push((name.to_string(), t.clone()));
+                }
             }
             return (normalize_one(spec, raw), hit, true);
         }
@@ -649,11 +694,10 @@ impl<'a, D: Dom> Engine<'a, D> {
 
     /// The raw values one source gives in `scope` (at most `limit`).
     fn read_source(&self, src: &Source, scope: &D::Node, row: &Row<'_, D::Node>, limit: usize) -> Vec<Raw> {
-        let default_spec;
         let spec: &SourceSpec = match src {
+            // The common case, without the general machinery: the elements' text (or form value).
             Source::Css(css) => {
-                default_spec = SourceSpec { css: Some(css.clone()), ..Default::default() };
-                &default_spec
+                return self.select(scope, css, limit).iter().filter_map(|n| self.read_node(n, &Read::Auto)).collect();
             }
             Source::Full(f) => f,
         };
@@ -680,9 +724,9 @@ impl<'a, D: Dom> Engine<'a, D> {
             texts = rest;
             nodes
         } else if !spec.column.is_empty() {
-            let Some((table, cells)) = row.table else { return Vec::new() };
+            let Some((table, lazy)) = row.table else { return Vec::new() };
             let Some(col) = table.column(&spec.column.0) else { return Vec::new() };
-            cells.cells.iter().filter(|(_, start, span)| *start <= col && col < start + span).map(|(n, _, _)| n.clone()).take(1).collect()
+            self.cells(lazy).cells.iter().filter(|(_, start, span)| *start <= col && col < start + span).map(|(n, _, _)| n.clone()).take(1).collect()
         } else {
             vec![scope.clone()]
         };
@@ -748,6 +792,7 @@ impl<'a, D: Dom> Engine<'a, D> {
             Read::SelectedText => self.dom.selected_text(n).and_then(text),
             Read::Attr(name) => self.dom.attr(n, name).and_then(text),
             Read::Exists => Some(Raw::Bool(true)),
+            Read::Auto if !self.dom.may_be_form_control(n) => Some(Raw::Text(self.dom.text(n, MAX_TEXT))),
             Read::Auto => {
                 if let Some(c) = self.dom.checked(n) {
                     return Some(Raw::Bool(c));
@@ -862,7 +907,7 @@ impl<'a, D: Dom> Engine<'a, D> {
 
 fn merge_cov(into: &mut CovMap, from: CovMap) {
     for f in from.0 {
-        let e = into.entry(&f.field);
+        let e = into.entry("", &f.field);
         e.missing += f.missing;
         e.invalid += f.invalid;
         if e.invalid_example.is_none() {

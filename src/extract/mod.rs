@@ -72,6 +72,15 @@ pub trait Dom {
     fn parent(&self, node: &Self::Node) -> Option<Self::Node>;
     /// Element children, at most [`limits::MAX_CHILDREN`].
     fn children(&self, node: &Self::Node) -> Vec<Self::Node>;
+    /// The first element child.
+    fn first_child(&self, node: &Self::Node) -> Option<Self::Node> {
+        self.children(node).into_iter().next()
+    }
+    /// `false` only when the element is surely not an input, select or textarea (a cheap
+    /// test that lets [`Dom::checked`], [`Dom::selected_text`] and [`Dom::value`] be skipped).
+    fn may_be_form_control(&self, _node: &Self::Node) -> bool {
+        true
+    }
     /// The next element sibling.
     fn next_sibling(&self, node: &Self::Node) -> Option<Self::Node>;
     /// The element with this id in the document.
@@ -174,6 +183,45 @@ pub fn extract_or_stop<D: Dom>(dom: &D, profile: &Profile, url: &str) -> Extract
 /// URL-based sources are skipped here (the caller knows the URL); see [`patient_key_at`].
 pub fn patient_key<D: Dom>(dom: &D, profile: &Profile) -> Option<String> {
     engine::Engine::new(dom, "").patient_key(profile)
+}
+
+/// One way to read the patient key with plain DOM calls: the first element matching `css`,
+/// its attribute `attr` (or its text).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyProbe {
+    pub css: String,
+    pub attr: Option<String>,
+}
+
+/// The profile's patient key as [`KeyProbe`]s, when it can be read that way, for the content
+/// script on pages where the core cannot run (strict CSP): it notices SPA switches with these
+/// and asks the engine only then. `None` when the key needs more than a selector (labels,
+/// columns, the URL, the patient section's id): such pages are re-read when they settle.
+pub fn key_probes(profile: &Profile) -> Option<Vec<KeyProbe>> {
+    if profile.patient_key.is_empty() {
+        return None;
+    }
+    profile
+        .patient_key
+        .iter()
+        .map(|src| match src {
+            Source::Css(css) => Some(KeyProbe { css: css.clone(), attr: None }),
+            Source::Full(f) => {
+                let plain = f.label.is_empty()
+                    && f.column.is_empty()
+                    && f.url_after.is_none()
+                    && f.url_param.is_none()
+                    && f.sibling.is_none()
+                    && f.after.is_none();
+                let attr = match &f.read {
+                    None | Some(Read::Auto) | Some(Read::Text) => None,
+                    Some(Read::Attr(name)) => Some(name.clone()),
+                    Some(_) => return None,
+                };
+                (plain && f.css.is_some()).then(|| KeyProbe { css: f.css.clone().unwrap_or_default(), attr })
+            }
+        })
+        .collect()
 }
 
 /// [`patient_key`] with the page URL, for profiles whose key is in the URL.

@@ -384,7 +384,11 @@ pub enum Norm {
 impl Profile {
     /// Parses and checks a profile: known section names, shapes that make sense.
     pub fn from_json(text: &str) -> Result<Profile, String> {
-        let p: Profile = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        // Through a Value: the types are read with the same deserializer as everything else in
+        // the .wasm (syntax errors keep their line and column).
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let p = crate::model::read_value::<Profile>(&value)
+            .map_err(|e| if e.path.is_empty() { e.message } else { format!("`{}`: {}", e.path, e.message) })?;
         p.validate()?;
         Ok(p)
     }

@@ -2,6 +2,7 @@
 
 pub mod assessment;
 pub mod config;
+pub mod datefmt;
 pub mod snapshot;
 pub mod time;
 
@@ -68,25 +69,130 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
+/// Why a JSON value did not read as a contract type: the path of the bad field (e.g.
+/// `appointments[2].start`, empty for the value itself) and serde's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueError {
+    pub path: String,
+    pub message: String,
+}
+
+/// Reads a JSON value as `T`, naming the bad field when it does not fit.
+///
+/// This is the browser's reader (snapshots from pages, settings): serde_path_to_error, which
+/// `parse_strict` uses for files, would add ~100 KB to the .wasm by wrapping every
+/// `Deserialize`. Here the value is read as it is; only when that fails is the field found,
+/// by reading shortened copies: a value error is raised when serde reaches the bad field,
+/// so the shortest prefix of an object's keys (or of an array's items) that still fails with
+/// the same message ends at the bad one. Everything reads through `&Value`, so each contract
+/// type is compiled for one deserializer only.
+pub fn read_value<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<T, ValueError> {
+    let message = match T::deserialize(value) {
+        Ok(v) => return Ok(v),
+        Err(e) => e.to_string(),
+    };
+    // A missing field is reported at the end of its object, and the message names it.
+    let path = if message.starts_with("missing field") { Vec::new() } else { locate::<T>(value, &message) };
+    let mut text = String::new();
+    for seg in &path {
+        match seg {
+            Seg::Key(k) if text.is_empty() => text.push_str(k),
+            Seg::Key(k) => {
+                text.push('.');
+                text.push_str(k);
+            }
+            Seg::Index(i) => {
+                text.push('[');
+                text.push_str(&i.to_string());
+                text.push(']');
+            }
+        }
+    }
+    Err(ValueError { path: text, message })
+}
+
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn node<'a>(v: &'a serde_json::Value, path: &[Seg]) -> Option<&'a serde_json::Value> {
+    path.iter().try_fold(v, |cur, seg| match seg {
+        Seg::Key(k) => cur.get(k),
+        Seg::Index(i) => cur.get(*i),
+    })
+}
+
+fn node_mut<'a>(v: &'a mut serde_json::Value, path: &[Seg]) -> Option<&'a mut serde_json::Value> {
+    path.iter().try_fold(v, |cur, seg| match seg {
+        Seg::Key(k) => cur.get_mut(k),
+        Seg::Index(i) => cur.get_mut(*i),
+    })
+}
+
+fn locate<T: serde::de::DeserializeOwned>(root: &serde_json::Value, message: &str) -> Vec<Seg> {
+    use serde_json::Value;
+    let fails_same = |v: &Value| matches!(T::deserialize(v), Err(e) if e.to_string() == message);
+    let mut path: Vec<Seg> = Vec::new();
+    while let Some(here) = node(root, &path) {
+        let len = match here {
+            Value::Object(m) => m.len(),
+            Value::Array(a) => a.len(),
+            _ => break,
+        };
+        // A copy of the root with the node at `path` cut to its first `n` entries.
+        let cut = |n: usize| -> Value {
+            let mut copy = root.clone();
+            match node_mut(&mut copy, &path) {
+                Some(Value::Object(m)) => {
+                    let rest: Vec<String> = m.keys().skip(n).cloned().collect();
+                    for k in rest {
+                        m.remove(&k);
+                    }
+                }
+                Some(Value::Array(a)) => a.truncate(n),
+                _ => {}
+            }
+            copy
+        };
+        if len == 0 || !fails_same(&cut(len)) {
+            break;
+        }
+        // The smallest n whose cut still fails the same way (failing is monotonic in n).
+        let (mut lo, mut hi) = (1, len);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if fails_same(&cut(mid)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        let seg = match here {
+            Value::Object(m) => m.keys().nth(lo - 1).map(|k| Seg::Key(k.clone())),
+            _ => Some(Seg::Index(lo - 1)),
+        };
+        path.extend(seg);
+    }
+    path
+}
+
 /// Reads a snapshot leniently, section by section: a section that does not fit the contract
 /// is reported and treated as not read, so the rest of the page still counts.
 pub fn snapshot_from_value(value: serde_json::Value) -> (Snapshot, Vec<InputProblem>) {
     let mut problems = Vec::new();
-    let serde_json::Value::Object(map) = value else {
+    let serde_json::Value::Object(mut map) = value else {
         let problem = InputProblem { section: Section::Patient, message: "the snapshot is not a JSON object".into() };
         return (Snapshot::default(), vec![problem]);
     };
     let mut snapshot = Snapshot::default();
     for section in Section::ALL {
-        let Some(v) = map.get(section.as_str()) else { continue };
+        let Some((name, v)) = map.remove_entry(section.as_str()) else { continue };
         let mut one = serde_json::Map::new();
-        one.insert(section.as_str().to_string(), v.clone());
-        match serde_path_to_error::deserialize::<_, Snapshot>(serde_json::Value::Object(one)) {
+        one.insert(name, v);
+        match read_value::<Snapshot>(&serde_json::Value::Object(one)) {
             Ok(parsed) => merge_section(&mut snapshot, parsed, section),
-            Err(err) => problems.push(InputProblem {
-                section,
-                message: format!("field `{}`: {}", err.path(), err.inner()),
-            }),
+            Err(err) => problems.push(InputProblem { section, message: format!("field `{}`: {}", err.path, err.message) }),
         }
     }
     (snapshot, problems)
@@ -143,6 +249,28 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].section, Section::Visits);
         assert!(problems[0].message.contains("visits[0].date"), "{}", problems[0].message);
+    }
+
+    #[test]
+    fn read_value_names_the_bad_field_like_parse_strict() {
+        let cases = [
+            (r#"{"appointments": [{"start": "2026-01-10T10:00", "status": "booked"}, {"start": "2026-01-10T10:00", "status": "maybe"}]}"#, "appointments[1].status"),
+            (r#"{"plans": [{"items": [{"name": "a", "status": "done"}, {"name": "b", "status": "done", "due": "2025-02-30"}]}]}"#, "plans[0].items[1].due"),
+            (r#"{"service_card": {"consent": {"calls": "yes"}}}"#, "service_card.consent.calls"),
+            (r#"{"visits": [{"date": "2025-01-01", "services": [{"name": "x", "price": "free"}]}]}"#, "visits[0].services[0].price"),
+        ];
+        for (text, path) in cases {
+            let strict = parse_strict::<Snapshot>("snapshot", text).unwrap_err();
+            assert_eq!(strict.path, path);
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            let err = read_value::<Snapshot>(&value).unwrap_err();
+            assert_eq!(err.path, path, "{text}");
+            assert_eq!(err.message, strict.message, "{text}");
+        }
+        // A missing field: the message names it, the path is where it is missing.
+        let value = serde_json::json!({"visits": [{"doctor": "Петрова"}]});
+        let err = read_value::<Snapshot>(&value).unwrap_err();
+        assert!(err.message.contains("date"), "{err:?}");
     }
 
     #[test]

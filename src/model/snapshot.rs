@@ -173,7 +173,7 @@ pub struct Patient {
     pub given: Option<String>,
     #[serde(default)]
     pub patronymic: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::datefmt::de_opt_date")]
     pub birth_date: Option<NaiveDate>,
     #[serde(default)]
     pub sex: Option<Sex>,
@@ -383,6 +383,7 @@ pub struct ServiceLine {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Visit {
+    #[serde(deserialize_with = "super::datefmt::de_date")]
     pub date: NaiveDate,
     #[serde(default)]
     pub doctor: Option<String>,
@@ -395,7 +396,7 @@ pub struct Visit {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Refusal {
     pub service: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::datefmt::de_opt_date")]
     pub date: Option<NaiveDate>,
     #[serde(default)]
     pub reason: Option<String>,
@@ -424,7 +425,7 @@ pub struct PlanItem {
     #[serde(default)]
     pub urgent: bool,
     pub status: PlanItemStatus,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::datefmt::de_opt_date")]
     pub due: Option<NaiveDate>,
 }
 
@@ -432,7 +433,7 @@ pub struct PlanItem {
 pub struct Plan {
     #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::datefmt::de_opt_date")]
     pub created: Option<NaiveDate>,
     #[serde(default)]
     pub doctor: Option<String>,
@@ -458,7 +459,7 @@ pub enum RecallKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recall {
     pub kind: RecallKind,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::datefmt::de_opt_date")]
     pub due: Option<NaiveDate>,
     #[serde(default)]
     pub agreed: bool,
@@ -535,7 +536,7 @@ pub enum Sentiment {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Feedback {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::datefmt::de_opt_date")]
     pub date: Option<NaiveDate>,
     pub sentiment: Sentiment,
     #[serde(default)]

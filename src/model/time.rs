@@ -88,20 +88,8 @@ impl LocalDateTime {
     }
 
     pub fn parse(s: &str) -> Option<LocalDateTime> {
-        let s = s.trim();
-        if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
-            return Some(LocalDateTime { naive: dt.naive_local(), offset: Some(*dt.offset()) });
-        }
-        for fmt in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z"] {
-            if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
-                return Some(LocalDateTime { naive: dt.naive_local(), offset: Some(*dt.offset()) });
-            }
-        }
-        if let Some(rest) = s.strip_suffix('Z') {
-            let naive = parse_naive(rest)?;
-            return Some(LocalDateTime { naive, offset: Some(FixedOffset::east_opt(0)?) });
-        }
-        parse_naive(s).map(LocalDateTime::naive)
+        let (naive, offset) = super::datefmt::parse_date_time(s.trim())?;
+        Some(LocalDateTime { naive, offset })
     }
 
     /// The instant, resolving a missing offset in `zone` through `zones`.
@@ -113,20 +101,11 @@ impl LocalDateTime {
     }
 }
 
-fn parse_naive(s: &str) -> Option<NaiveDateTime> {
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Some(dt);
-        }
-    }
-    None
-}
-
 impl fmt::Display for LocalDateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.offset {
-            Some(off) => write!(f, "{}", off.from_local_datetime(&self.naive).unwrap().format("%Y-%m-%dT%H:%M:%S%:z")),
-            None => write!(f, "{}", self.naive.format("%Y-%m-%dT%H:%M:%S")),
+            Some(off) => f.write_str(&super::datefmt::iso_date_time_offset(self.naive, off)),
+            None => f.write_str(&super::datefmt::iso_date_time(self.naive)),
         }
     }
 }

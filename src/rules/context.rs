@@ -71,7 +71,7 @@ pub fn build(f: &Facts) -> Value {
     let attempts = f.log.as_ref().map(|_| {
         let since = f.since_last_reach();
         let unanswered = since.iter().filter(|e| e.is_unanswered_attempt()).count();
-        let last = since.iter().rev().find(|e| e.is_unanswered_attempt()).map(|e| e.local.format("%Y-%m-%dT%H:%M:%S").to_string());
+        let last = since.iter().rev().find(|e| e.is_unanswered_attempt()).map(|e| crate::model::datefmt::iso_date_time(e.local));
         json!({"unanswered_since_reached": unanswered, "last_unanswered": last})
     });
     json!({

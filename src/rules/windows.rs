@@ -146,7 +146,7 @@ pub fn next_open_instant(schedule: &Schedule, zones: &dyn Zones, zone: &str, sta
 pub fn rfc3339_in(zones: &dyn Zones, zone: &str, utc: DateTime<Utc>) -> Option<String> {
     let off = zones.offset_seconds(zone, utc.naive_utc())?;
     let fixed = FixedOffset::east_opt(off)?;
-    Some(utc.with_timezone(&fixed).format("%Y-%m-%dT%H:%M:%S%:z").to_string())
+    Some(crate::model::datefmt::iso_date_time_offset(utc.with_timezone(&fixed).naive_local(), fixed))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

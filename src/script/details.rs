@@ -329,7 +329,7 @@ impl Picker {
                 // Agreed recalls first (the rules use only those, except for control exams).
                 let mut list: Vec<&Recall> = all.iter().copied().filter(|r| r.agreed).collect();
                 list.extend(all.iter().copied().filter(|r| !r.agreed));
-                let due_text = |r: &&Recall| r.due.map(|d| d.format("%Y-%m-%d").to_string());
+                let due_text = |r: &&Recall| r.due.map(crate::model::datefmt::iso_date);
                 let i = self.pick(reason.kind, &list, |r| due_text(r).is_some_and(|d| mentions(reason, &d)));
                 let recall = i.map(|i| list[i]);
                 let due = recall.and_then(|r| r.due).or_else(|| self.computed_due(cx, kind));

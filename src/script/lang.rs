@@ -96,8 +96,8 @@ impl Dates {
     /// "26.11" / "26.11.2025"; "26 Nov" / "26 Nov 2025".
     pub fn short(&self, d: NaiveDate) -> String {
         match (self.locale, self.same_year(d)) {
-            (Locale::Ru, true) => d.format("%d.%m").to_string(),
-            (Locale::Ru, false) => d.format("%d.%m.%Y").to_string(),
+            (Locale::Ru, true) => crate::model::datefmt::day_month(d),
+            (Locale::Ru, false) => crate::model::datefmt::day_month_year(d),
             (Locale::En, true) => format!("{} {}", d.day(), MONTHS_EN[d.month0() as usize]),
             (Locale::En, false) => format!("{} {} {}", d.day(), MONTHS_EN[d.month0() as usize], d.year()),
         }
@@ -115,7 +115,7 @@ impl Dates {
 
     /// "14:00".
     pub fn time(&self, t: NaiveDateTime) -> String {
-        t.format("%H:%M").to_string()
+        crate::model::datefmt::hour_minute(t.time())
     }
 }
 

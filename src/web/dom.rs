@@ -3,17 +3,49 @@
 //! `selectedIndex`): real MIS forms keep what the user sees only there.
 //!
 //! Every call is total: a selector the browser rejects (it throws) matches nothing.
+//!
+//! Cost: a page is read with tens of thousands of calls into the DOM (a heavy card: ~70,000),
+//! so each call crosses once where it can: `querySelector` for one element, selectors turned
+//! into JS strings once per page (not once per call), no `instanceof` checks on what
+//! `querySelectorAll` and `children` return (always elements), and one `matches` before
+//! asking an element for a form value.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use js_sys::JsString;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, NodeList};
 
 use crate::extract::limits::MAX_CHILDREN;
 use crate::extract::normalize::{normalize_text, TextSink};
 use crate::extract::Dom;
 
+// The same DOM methods as web-sys's, taking the selector as a JS string made once.
+#[wasm_bindgen]
+extern "C" {
+    /// Any element, seen through these three methods.
+    type Queryable;
+    #[wasm_bindgen(method, catch, js_name = querySelector)]
+    fn query_selector(this: &Queryable, selectors: &JsString) -> Result<Option<Element>, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = querySelectorAll)]
+    fn query_selector_all(this: &Queryable, selectors: &JsString) -> Result<NodeList, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = matches)]
+    fn matches(this: &Queryable, selectors: &JsString) -> Result<bool, JsValue>;
+}
+
+fn q(element: &Element) -> &Queryable {
+    element.unchecked_ref()
+}
+
+const FORM_CONTROLS: &str = "input, select, textarea";
+
 /// The page (or any subtree of it) as a [`Dom`].
 pub struct WebDom {
     root: Element,
+    /// Selectors as JS strings (a profile has a few hundred at most).
+    selectors: RefCell<HashMap<String, JsString>>,
     /// Reading stops after this time (ms since the epoch): a huge page cannot freeze the tab.
     deadline: Option<f64>,
     expired: std::cell::Cell<bool>,
@@ -22,7 +54,20 @@ pub struct WebDom {
 impl WebDom {
     /// Extraction starts at `root` (usually `document.documentElement`).
     pub fn new(root: Element) -> Self {
-        WebDom { root, deadline: None, expired: std::cell::Cell::new(false) }
+        WebDom { root, selectors: RefCell::new(HashMap::new()), deadline: None, expired: std::cell::Cell::new(false) }
+    }
+
+    fn js_selector(&self, selector: &str) -> JsString {
+        let mut cache = self.selectors.borrow_mut();
+        if let Some(s) = cache.get(selector) {
+            return s.clone();
+        }
+        if cache.len() >= 1024 {
+            cache.clear();
+        }
+        let s = JsString::from(selector);
+        cache.insert(selector.to_string(), s.clone());
+        s
     }
 
     /// Reading for at most `ms` milliseconds from now; then [`Dom::exhausted`].
@@ -45,13 +90,22 @@ impl Dom for WebDom {
     }
 
     fn select(&self, scope: &Element, selector: &str, limit: usize) -> Vec<Element> {
-        let Ok(list) = scope.query_selector_all(selector) else { return Vec::new() };
+        let sel = self.js_selector(selector);
+        if limit == 1 {
+            return q(scope).query_selector(&sel).ok().flatten().into_iter().collect();
+        }
+        let Ok(list) = q(scope).query_selector_all(&sel) else { return Vec::new() };
         let n = (list.length() as usize).min(limit);
-        (0..n).filter_map(|i| list.item(i as u32)).filter_map(|node| node.dyn_into::<Element>().ok()).collect()
+        // querySelectorAll returns elements only.
+        (0..n).filter_map(|i| list.item(i as u32)).map(|node| node.unchecked_into::<Element>()).collect()
     }
 
     fn matches(&self, node: &Element, selector: &str) -> bool {
-        node.matches(selector).unwrap_or(false)
+        q(node).matches(&self.js_selector(selector)).unwrap_or(false)
+    }
+
+    fn may_be_form_control(&self, node: &Element) -> bool {
+        self.matches(node, FORM_CONTROLS)
     }
 
     fn text(&self, node: &Element, max_bytes: usize) -> String {
@@ -116,6 +170,10 @@ impl Dom for WebDom {
         let c = node.children();
         let n = (c.length() as usize).min(MAX_CHILDREN);
         (0..n).filter_map(|i| c.item(i as u32)).collect()
+    }
+
+    fn first_child(&self, node: &Element) -> Option<Element> {
+        node.first_element_child()
     }
 
     fn next_sibling(&self, node: &Element) -> Option<Element> {

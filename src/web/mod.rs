@@ -109,6 +109,8 @@ struct CheckResult {
     unverified: Vec<Section>,
     profile: Option<String>,
     patient_key: Option<String>,
+    /// How the content script can read the key itself (`extract::key_probes`).
+    key_probe: Option<Vec<extract::KeyProbe>>,
     /// An input the core could not take (bad settings, unknown time zone), in words.
     error: Option<String>,
     locale: Locale,
@@ -147,9 +149,9 @@ thread_local! {
 fn config_from(value: Option<serde_json::Value>) -> (Config, Option<String>) {
     match value {
         None | Some(serde_json::Value::Null) => (Config::default(), None),
-        Some(v) => match serde_path_to_error::deserialize::<_, Config>(v) {
+        Some(v) => match read_value::<Config>(&v) {
             Ok(c) => (c, None),
-            Err(e) => (Config::default(), Some(format!("settings `{}`: {}", e.path(), e.inner()))),
+            Err(e) => (Config::default(), Some(format!("settings `{}`: {}", e.path, e.message))),
         },
     }
 }
@@ -209,7 +211,10 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
             }
         });
     }
-    let mut input: CheckInput = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    // Through serde_json::Value, so the contract types are compiled for one deserializer only.
+    let input: serde_json::Value = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let mut input: CheckInput =
+        read_value(&input).map_err(|e| JsValue::from_str(&format!("input `{}`: {}", e.path, e.message)))?;
     input.apply_managed();
     let (config, config_problem) = config_from(input.config.take());
     let locale = config.locale;
@@ -234,13 +239,14 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     };
     let profile = picked.name.clone();
     let patient_key = extract::patient_key_at(dom, &picked, url);
+    let key_probe = extract::key_probes(&picked);
     if patient_key.is_none() && !picked.patient_key.is_empty() {
         // The profile says where the shown patient's id is, and it is empty: the MIS has not
         // put a record on screen yet (an SPA still loading it). Nothing to judge yet.
-        return to_js(&CheckResult { status: "not_patient_page", profile: Some(profile), locale, words, ..Default::default() });
+        return to_js(&CheckResult { status: "not_patient_page", profile: Some(profile), key_probe, locale, words, ..Default::default() });
     }
     if input.key_only {
-        return to_js(&CheckResult { status: "key", profile: Some(profile), patient_key, locale, words, ..Default::default() });
+        return to_js(&CheckResult { status: "key", profile: Some(profile), patient_key, key_probe, locale, words, ..Default::default() });
     }
     if let Some(req) = input.teach.take() {
         return match extract::teach::teach(dom, &picked, &origin_of(url), url, &req) {
@@ -252,7 +258,14 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         };
     }
     let dial_spec = picked.dial.clone();
-    let base = CheckResult { profile: Some(profile.clone()), patient_key: patient_key.clone(), locale, words, ..Default::default() };
+    let base = CheckResult {
+        profile: Some(profile.clone()),
+        patient_key: patient_key.clone(),
+        key_probe,
+        locale,
+        words,
+        ..Default::default()
+    };
     // Related reads (same-origin, read-only, declared by the profile): a reply is used only
     // for the very request this page needs now, so a reply fetched for the previous patient
     // never fills this one's card.

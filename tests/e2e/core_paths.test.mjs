@@ -56,3 +56,16 @@ test('the same patient reads the same on both paths', async () => {
   }
   assert.equal(await engineCount(browser.worker), 1, 'one engine page serves every strict-CSP tab');
 });
+
+test('on a strict-CSP page SPA switches re-check through the engine, found by the key probe', async () => {
+  const [a, b] = [patients[3], patients[4]];
+  const page = await browser.context.newPage();
+  await page.goto(`${strict.base}/app/patients/${a.patient.id}`);
+  const first = await waitForOverlay(page, (o) => o.who && o.who.includes(a.patient.family));
+  assert.equal(first.overlay.verdict, a.scenario.expect.verdict);
+  await page.click(`a[href$="/patients/${b.patient.id}"]`);
+  const second = await waitForOverlay(page, (o) => o.who && o.who.includes(b.patient.family));
+  assert.equal(second.overlay.verdict, b.scenario.expect.verdict);
+  assert.equal(second.all.length, 1);
+  await page.close();
+});

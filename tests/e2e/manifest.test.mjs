@@ -112,8 +112,9 @@ test('no remote code: every script is a file of the package, nothing is fetched 
       assert.equal(f, 'extension/overlay.js', `${f} names ${url}`);
     }
   }
-  const glue = path.join(ROOT, 'extension/pkg/precall.js');
-  if (existsSync(glue)) {
+  // The wasm-bindgen glue, as an ES module and as a classic script.
+  for (const glue of ['precall.js', 'precall_classic.js'].map((f) => path.join(ROOT, 'extension/pkg', f))) {
+    if (!existsSync(glue)) continue;
     // The wasm-bindgen glue: URLs only in comments, the only fetch is of the .wasm we pass it.
     const lines = readFileSync(glue, 'utf8').split('\n');
     for (const line of lines.filter((l) => /https?:\/\//.test(l))) assert.match(line.trim(), /^(\/\/|\*)/, `glue: ${line}`);
