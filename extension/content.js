@@ -569,13 +569,24 @@
   // document_start): the core loads and compiles, and the settings are read, while the page
   // is still being parsed. The page itself is read just after its load event, so the check
   // never delays the MIS's own loading (its load event, its scripts' load handlers).
+  const MANAGED_WAIT_MS = 300;
+  const managedRead = chrome.storage.managed.get(null).catch(() => undefined);
   const settingsReady = Promise.all([
     chrome.storage.local.get('settings').then(
       (stored) => { if (stored.settings) settings = stored.settings; },
       () => { /* storage unavailable: defaults */ }),
-    chrome.storage.managed.get(null).then((m) => { managed = m; }, () => { /* no policy */ }),
+    // The browser's first read of policy storage can take seconds (measured: 6 s in a fresh
+    // browser): the check does not wait for it past a moment; a policy that arrives later
+    // re-checks the page with it.
+    Promise.race([managedRead, new Promise((r) => setTimeout(r, MANAGED_WAIT_MS))]),
     loadTeachWords(),
   ]);
+  managedRead.then((m) => {
+    if (m === undefined || JSON.stringify(m) === JSON.stringify(managed)) return;
+    const changed = Object.keys(m).length > 0 || (managed && Object.keys(managed).length > 0);
+    managed = m;
+    if (core && changed) { lastPanel = ''; schedule(); }
+  });
   const coreReady = loadCore();
   coreReady.catch(() => {}); // handled in start()
   const pageReady = new Promise((resolve) => {
