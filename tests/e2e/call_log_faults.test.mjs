@@ -140,7 +140,12 @@ test('the service worker stopped between a dial and its outcome: the outcome lan
     await other.goto(`${mis.base}/patients/1005`);
     await waitForOverlay(other);
     const page = await dial(browser, '1003');
-    const dialled = outcomesOf(await storedLog(browser.worker), '1003');
+    // The dial's entry is written as the call starts (asynchronously): wait for it to land.
+    let dialled = [];
+    for (const until = Date.now() + 10000; Date.now() < until && dialled.length === 0;) {
+      dialled = outcomesOf(await storedLog(browser.worker), '1003');
+      if (!dialled.length) await new Promise((r) => setTimeout(r, 50));
+    }
     assert.deepEqual(dialled, [null], 'the dial is in the log before its outcome');
     await stopServiceWorker(browser);
     await recordOutcome(page, '3');   // busy
