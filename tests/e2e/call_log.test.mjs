@@ -9,8 +9,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import {
-  clickTestId, launchBrowser, logKey, readDialog, setSettings, startDemoMis, storedLog, TEST_CLOCK, waitForDialog,
-  waitForOverlay, watchNavigations,
+  attemptsShown, clickTestId, launchBrowser, logKey, readDialog, setSettings, startDemoMis, storedLog, TEST_CLOCK, waitForDialog,
+  waitForOverlay, watchNavigations, stopServiceWorker,
 } from './harness.mjs';
 
 const SETTINGS = { config: { caller: { name: 'Ковалёва Елена' } }, clock: TEST_CLOCK };
@@ -41,10 +41,7 @@ async function card(browser, id) {
   return { page, navigations, overlay };
 }
 
-const attempts = (overlay) => {
-  const line = (overlay.groups.context || []).find((i) => i.source === 'attempts');
-  return line ? Number(/(\d+)\s*$/.exec(line.text)[1]) : 0;
-};
+const attempts = attemptsShown;
 
 /** Dials the patient's first tel: button (a permitted or a waiting call) and records an outcome key. */
 async function dialAndRecord(browser, id, key) {
@@ -59,15 +56,6 @@ async function dialAndRecord(browser, id, key) {
   await page.keyboard.press('Enter');
   await waitForDialog(page, (d) => d && d.saved);
   await page.close();
-}
-
-/** Stops the extension's service worker, as Chrome does when it is idle. */
-async function stopServiceWorker(browser) {
-  const admin = await browser.context.newPage();
-  await admin.goto('chrome://serviceworker-internals/');
-  await admin.getByRole('button', { name: 'Stop' }).first().click();
-  await admin.waitForFunction(() => /Running Status: STOPPED/.test(document.body.innerText));
-  await admin.close();
 }
 
 async function exportFrom(browser, format) {

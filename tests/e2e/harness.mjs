@@ -368,3 +368,18 @@ export async function storedLog(worker) {
 
 /** The storage key of a patient's record (as the service worker writes it). */
 export const logKey = (origin, patient) => `calllog:${JSON.stringify([origin, patient])}`;
+
+/** Stops the extension's service worker, as Chrome does when it is idle. */
+export async function stopServiceWorker(browser) {
+  const admin = await browser.context.newPage();
+  await admin.goto('chrome://serviceworker-internals/');
+  await admin.getByRole('button', { name: 'Stop' }).first().click();
+  await admin.waitForFunction(() => /Running Status: STOPPED/.test(document.body.innerText));
+  await admin.close();
+}
+
+/** The unanswered attempts the overlay's context line counts (0 when it shows none). */
+export function attemptsShown(overlay) {
+  const line = (overlay.groups.context || []).find((i) => i.source === 'attempts');
+  return line ? Number(/(\d+)\s*$/.exec(line.text)[1]) : 0;
+}
