@@ -163,7 +163,9 @@ async function status() {
     unreadable += out.unreadable;
   }
   const bytes = await chrome.storage.local.getBytesInUse(null);
-  return { patients: records.length, entries, unreadable, bytes, quota: chrome.storage.local.QUOTA_BYTES };
+  // With unlimitedStorage the browser's quota does not apply (the disk is the limit).
+  const unlimited = await chrome.permissions.contains({ permissions: ['unlimitedStorage'] }).catch(() => false);
+  return { patients: records.length, entries, unreadable, bytes, quota: unlimited ? null : chrome.storage.local.QUOTA_BYTES };
 }
 
 /** Removes set-aside data (the options page asks for an export first). */

@@ -23,7 +23,9 @@
     try {
       const s = await ask({ type: 'precall:log-status' });
       if (!s || s.failed) throw new Error((s && s.failed) || 'no reply');
-      $('log-status').textContent = t('options_status', s.patients, s.entries, kb(s.bytes), kb(s.quota));
+      $('log-status').textContent = s.quota
+        ? t('options_status', s.patients, s.entries, kb(s.bytes), kb(s.quota))
+        : t('options_status_unlimited', s.patients, s.entries, kb(s.bytes));
       $('unreadable').hidden = !s.unreadable;
       $('unreadable-text').textContent = s.unreadable ? t('options_unreadable', s.unreadable) : '';
     } catch (err) {

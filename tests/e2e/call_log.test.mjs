@@ -3,11 +3,12 @@
 // gives the same log; a corrupt or foreign stored log is set aside, not deleted, and the
 // extension keeps working; a full storage is said plainly and nothing is lost.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
+import { copyPackageFiles } from '../../scripts/package.mjs';
 import {
   attemptsShown, clickTestId, launchBrowser, logKey, readDialog, setSettings, startDemoMis, storedLog, TEST_CLOCK, waitForDialog,
   waitForOverlay, watchNavigations, stopServiceWorker,
@@ -183,7 +184,14 @@ test('a corrupt or foreign stored log: the extension keeps working, says so, set
 });
 
 test('storage full: a clear message, the entry stays in the form, and it saves once there is room', async () => {
-  const browser = await launchBrowser({ userDataDir: profileDir(), dialOrigins: [mis.base] });
+  // The extension asks for unlimitedStorage, so its storage fills only when the disk does: a
+  // copy of it without that permission has the browser's 10 MB quota, which this test fills.
+  const dir = profileDir();
+  copyPackageFiles(dir);
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  manifest.permissions = manifest.permissions.filter((p) => p !== 'unlimitedStorage');
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  const browser = await launchBrowser({ extensionDir: dir, userDataDir: profileDir(), dialOrigins: [mis.base] });
   try {
     await setSettings(browser.worker, SETTINGS);
     // Fill the extension's storage to its quota.

@@ -11,6 +11,7 @@ import { ROOT } from './harness.mjs';
 /** Every permission the extension may ask for, and why. */
 const REVIEWED = {
   storage: 'settings (chrome.storage.local: the clinic configuration and the demo clock); nothing of the patient',
+  unlimitedStorage: 'the call log (#6, #8): one entry is about 300 bytes, so the 10 MB default fills at about 35,000 contacts, and the report must work on 50,000; the log stays on this computer',
   offscreen: 'the engine page that runs the wasm core on a copy of the page when the MIS CSP forbids WebAssembly in content scripts',
   scripting: 'site access (#8): registers the content scripts for the MIS sites the user enabled, and starts them in tabs already open there',
   activeTab: 'site access (#8): the popup reads the current tab\'s address, only after the user clicks the toolbar button, to offer "Enable on this site"',
