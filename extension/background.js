@@ -57,6 +57,21 @@ function settle(reply) {
   return reply;
 }
 
+// ---- The browser policy ----
+
+// A chain's IT pushes settings by policy (chrome.storage.managed). The browser's first read of
+// policy storage can take seconds, so it is mirrored into local storage (key `managed`), where
+// the content scripts read it together with the user's settings, without waiting.
+async function mirrorPolicy() {
+  try {
+    const policy = await chrome.storage.managed.get(null);
+    const { managed } = await chrome.storage.local.get('managed');
+    if (JSON.stringify(policy) !== JSON.stringify(managed)) await chrome.storage.local.set({ managed: policy });
+  } catch { /* no policy storage */ }
+}
+mirrorPolicy();
+chrome.storage.onChanged.addListener((changes, area) => { if (area === 'managed') mirrorPolicy(); });
+
 // ---- The call log ----
 
 /** The storage key of a patient's record: the MIS origin and the patient key, unambiguous. */
