@@ -226,18 +226,18 @@ pub fn table_html(
     }
     let mut html = String::from("<!doctype html><html><body><table class=\"related\"><thead><tr>");
     for c in &columns {
-        html.push_str(&format!("<th>{}</th>", escape(c)));
+        html.push_str(&format!("<th>{}</th>", crate::model::escape_markup(c)));
     }
     html.push_str("</tr></thead><tbody>");
     for cells in flat {
         html.push_str("<tr");
         for (k, v) in &cells {
-            html.push_str(&format!(" data-{}=\"{}\"", attr_name(k), escape(v)));
+            html.push_str(&format!(" data-{}=\"{}\"", attr_name(k), crate::model::escape_markup(v)));
         }
         html.push('>');
         for c in &columns {
             let v = cells.iter().find(|(k, _)| k == c).map(|(_, v)| v.as_str()).unwrap_or("");
-            html.push_str(&format!("<td>{}</td>", escape(v)));
+            html.push_str(&format!("<td>{}</td>", crate::model::escape_markup(v)));
         }
         html.push_str("</tr>");
     }
@@ -317,20 +317,6 @@ fn scalar(v: &Value, to_local: &dyn Fn(NaiveDateTime) -> Option<NaiveDateTime>) 
     })
 }
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// "healthprof.rec_name" -> "healthprof-rec_name" (a safe attribute name).
 fn attr_name(field: &str) -> String {

@@ -26,22 +26,12 @@ impl std::fmt::Display for D {
 /// Series that get their own colour; more callers are drawn together as "other".
 pub const SERIES: usize = 7;
 
-/// Text for an XML text node or attribute.
+/// Text for an XML text node or attribute: the markup characters escaped, and the control
+/// characters XML 1.0 does not allow (all below 0x20 but tab and newlines) replaced.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
+    let allowed: String =
+        s.chars().map(|c| if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') { '\u{fffd}' } else { c }).collect();
+    crate::model::escape_markup(&allowed)
 }
 
 fn word<'a>(r: &'a super::Query, key: &'a str) -> &'a str {
