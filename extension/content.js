@@ -616,12 +616,7 @@
     // changes the fragment, sometimes with no DOM mutation at all.
     window.addEventListener('hashchange', navigated);
     chrome.storage.onChanged.addListener(async (changes, area) => {
-      if (area === 'managed') {
-        try { managed = await chrome.storage.managed.get(null); } catch { managed = null; }
-        lastPanel = '';
-        schedule();
-        return;
-      }
+      // A policy change arrives through the worker's mirror (local storage, key `managed`).
       if (area !== 'local') return;
       if (changes.managed && JSON.stringify(changes.managed.newValue) !== JSON.stringify(managed)) {
         managed = changes.managed.newValue || null;
