@@ -813,6 +813,9 @@ impl<'a, D: Dom> Engine<'a, D> {
     fn label_values(&self, scope: &D::Node, labels: &[String], limit: usize) -> (Vec<D::Node>, Vec<String>) {
         let candidates = self.select(scope, "*", MAX_LABEL_SCAN);
         let own: Vec<String> = candidates.iter().map(|n| self.dom.own_text(n, 200)).collect();
+        // Each text's key once, not once per label alternative (this loop is the hot spot of
+        // label-read profiles: every element of the scope, for every field).
+        let own_keys: Vec<String> = own.iter().map(|t| key(t)).collect();
         for label in labels {
             let lk = key(label);
             if lk.is_empty() {
@@ -820,12 +823,11 @@ impl<'a, D: Dom> Engine<'a, D> {
             }
             let mut nodes = Vec::new();
             let mut texts = Vec::new();
-            for (n, text) in candidates.iter().zip(&own) {
+            for ((n, text), k) in candidates.iter().zip(&own).zip(&own_keys) {
                 if nodes.len() + texts.len() >= limit {
                     break;
                 }
-                let k = key(text);
-                if k == lk {
+                if *k == lk {
                     if let Some(v) = self.value_for_label(n) {
                         match v {
                             Ok(node) => nodes.push(node),

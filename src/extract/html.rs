@@ -16,14 +16,20 @@ use super::Dom;
 
 pub struct HtmlDom {
     html: Html,
-    selectors: RefCell<HashMap<String, Option<Selector>>>,
     ids: RefCell<Option<HashMap<String, NodeId>>>,
+}
+
+thread_local! {
+    /// Compiled selectors, shared by every page read on this thread: a profile's few hundred
+    /// selectors are compiled once, not once per page (the CLI's audit and extract over many
+    /// pages, the fuzz target). Cleared when full, so hostile profiles cannot grow it.
+    static SELECTORS: RefCell<HashMap<String, Option<Selector>>> = RefCell::default();
 }
 
 impl HtmlDom {
     /// Parses a whole HTML document (never fails: HTML parsing recovers from anything).
     pub fn parse(text: &str) -> Self {
-        HtmlDom { html: Html::parse_document(text), selectors: RefCell::default(), ids: RefCell::default() }
+        HtmlDom { html: Html::parse_document(text), ids: RefCell::default() }
     }
 
     pub fn html(&self) -> &Html {
@@ -35,14 +41,17 @@ impl HtmlDom {
     }
 
     fn with_selector<R>(&self, selector: &str, f: impl FnOnce(&Selector) -> R) -> Option<R> {
-        let mut cache = self.selectors.borrow_mut();
-        if !cache.contains_key(selector) {
-            if cache.len() >= 512 {
-                cache.clear();
+        let compiled = SELECTORS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if !cache.contains_key(selector) {
+                if cache.len() >= 4096 {
+                    cache.clear();
+                }
+                cache.insert(selector.to_string(), Selector::parse(selector).ok());
             }
-            cache.insert(selector.to_string(), Selector::parse(selector).ok());
-        }
-        cache.get(selector).and_then(|s| s.as_ref()).map(f)
+            cache.get(selector).cloned().flatten()
+        });
+        compiled.as_ref().map(f)
     }
 
     fn in_template(el: ElementRef<'_>) -> bool {

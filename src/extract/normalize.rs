@@ -112,9 +112,17 @@ pub fn strip_invisible(s: &str) -> String {
 /// Lower case, trimmed, without invisible characters and trailing punctuation: the key for
 /// labels, headers, maps and word lists.
 pub fn key(s: &str) -> String {
-    let s = strip_invisible(s);
-    let t = s.trim().trim_end_matches(['.', ':', ';', ',', '!', '*']);
-    lower(t.trim()).replace('ё', "е")
+    // Called for every element's text on label-read pages: one pass and one allocation
+    // when there is nothing invisible to drop (the usual case).
+    let visible;
+    let s = if s.chars().any(is_invisible) {
+        visible = strip_invisible(s);
+        visible.as_str()
+    } else {
+        s
+    };
+    let t = s.trim().trim_end_matches(['.', ':', ';', ',', '!', '*']).trim();
+    t.chars().map(|c| if c == 'ё' || c == 'Ё' { 'е' } else { lower_char(c) }).collect()
 }
 
 /// Markers that mean "the page states nothing here".
