@@ -134,7 +134,7 @@
   }
 
   async function loadCore() {
-    // The first core: the classic glue (`wasm_bindgen`, extension/pkg/precall_classic.js) is
+    // The first core: the classic glue (`wasm_bindgen`, extension/pkg/page_classic.js, the page core) is
     // injected before this script, so the .wasm is fetched and compiled at document_start.
     // wasm-bindgen's glue instantiates once per copy: after a trap only a fresh copy of the
     // ES-module glue (a new URL, ?v=N) gives a working core. A page's CSP that forbids
@@ -143,13 +143,13 @@
     // extension): the fetch or the import fails, and the engine page runs the core instead.
     const fresh = loads > 0;
     const glue = fresh
-      ? await import(url('extension/pkg/precall.js') + `?v=${loads}`).catch(() => null)
+      ? await import(url('extension/pkg/page.js') + `?v=${loads}`).catch(() => null)
       : wasm_bindgen; // eslint-disable-line no-undef
     if (glue) {
       const init = fresh ? glue.default : glue;
       loads += 1;
       try {
-        await init({ module_or_path: url('extension/pkg/precall_bg.wasm') });
+        await init({ module_or_path: url('extension/pkg/page_bg.wasm') });
         return {
           inPage: true,
           check: async (input) => glue.check_page(input),
@@ -180,15 +180,28 @@
 
   // ---- The extension's own call log (kept by the service worker, keyed by origin + patient) ----
 
-  /** This patient's stored record, or null (the check then counts the MIS log alone). */
+  /**
+   * This patient's stored record as stored, or null (the check then counts the MIS log alone).
+   * Read here, not through the service worker: the core reads the record leniently itself,
+   * and the worker's round trip (waking it, its queue) was on the path of every check.
+   */
   async function readLog(key) {
     if (!key) return null;
+    const id = `calllog:${JSON.stringify([location.origin, key])}`;
     try {
-      const reply = await chrome.runtime.sendMessage({ type: 'precall:log-read', patient: key });
-      return reply && !reply.failed ? reply.value : null;
+      const stored = (await chrome.storage.local.get(id))[id];
+      return stored === undefined ? null : stored;
     } catch {
       return null;
     }
+  }
+
+  /**
+   * The stored record needs writing back (an older version, or unreadable parts to set
+   * aside): the service worker, the log's only writer, reads it and does that.
+   */
+  function settleLog(key) {
+    if (key) chrome.runtime.sendMessage({ type: 'precall:log-read', patient: key }).catch(() => {});
   }
 
   /** Writes a dial or its outcome; resolves to { ok } or { failed: 'quota' | 'invalid' | 'storage', message }. */
@@ -303,12 +316,14 @@
       }
       probeDelay = QUIET_MS;
       lastPanel = drawn;
-      if (result.status === 'ok') reportCoverage(result);
       if (result.status === 'ok') { draws += 1; precallOverlay.show(result.panel, panelHooks(result)); }
       else if (result.status === 'input_error') say('check_failed', result.error);
       else if (result.status === 'too_large') say('too_large');
       else { draws += 1; precallOverlay.hide(); }
       markDrawn();
+      // After the overlay is on screen: the profiles page's coverage is not on the check's path.
+      if (result.status === 'ok') setTimeout(() => reportCoverage(result), 0);
+      if (result.own_log_changed) settleLog(result.patient_key);
     } catch (err) {
       failed(err, key);
     } finally {
@@ -573,15 +588,19 @@
   // into local storage, because the browser's own read of policy storage can take seconds
   // (6 s in a fresh browser; a 300 ms wait for it cost every page 300 ms in the benchmark).
   // The direct read still follows, and a policy that differs re-checks the page.
-  const settingsReady = Promise.all([
-    chrome.storage.local.get(['settings', 'managed']).then(
-      (stored) => {
-        if (stored.settings) settings = stored.settings;
-        if (stored.managed) managed = stored.managed;
-      },
-      () => { /* storage unavailable: defaults */ }),
-    loadTeachWords(),
-  ]);
+  const settingsReady = chrome.storage.local.get(['settings', 'managed']).then(
+    (stored) => {
+      if (stored.settings) settings = stored.settings;
+      if (stored.managed) managed = stored.managed;
+    },
+    () => { /* storage unavailable: defaults */ });
+  // Teach mode's words (the overlay's Teach button) come from the service worker, which may
+  // be asleep: not waited for. A panel drawn before they came is drawn again with the button.
+  loadTeachWords().then(() => {
+    if (lastResult && teachWords.teach_open && lastPanel && !precallDialog.open) {
+      precallOverlay.show(lastResult.panel, panelHooks(lastResult));
+    }
+  });
   chrome.storage.managed.get(null).then((m) => {
     if (JSON.stringify(m) === JSON.stringify(managed)) return;
     const changed = Object.keys(m).length > 0 || (managed && Object.keys(managed).length > 0);

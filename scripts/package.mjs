@@ -28,6 +28,9 @@ export function packageFiles() {
     'extension/pkg/precall.js',
     'extension/pkg/precall_classic.js',
     'extension/pkg/precall_bg.wasm',
+    'extension/pkg/page.js',
+    'extension/pkg/page_classic.js',
+    'extension/pkg/page_bg.wasm',
   ].sort();
 }
 

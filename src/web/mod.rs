@@ -10,6 +10,7 @@
 //! (load, record, merge, import, export): the worker keeps the records, the core decides.
 
 pub mod dom;
+#[cfg(feature = "pages")]
 pub mod report;
 pub mod zones;
 
@@ -113,6 +114,11 @@ struct CheckResult {
     key_probe: Option<Vec<extract::KeyProbe>>,
     /// An input the core could not take (bad settings, unknown time zone), in words.
     error: Option<String>,
+    /// The stored call log given as `call_log` must be written back (an older version, or
+    /// something set aside): the content script reads the log itself and asks the service
+    /// worker, its only writer, to do it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    own_log_changed: bool,
     locale: Locale,
     /// The overlay's own words in this locale (for the messages drawn without a panel).
     words: Option<&'static present::Words>,
@@ -309,9 +315,11 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     // The extension's own log for this patient (only a record for this origin and patient).
     let mut own_log = input.own_log;
     let mut own_log_unreadable = false;
+    let mut own_log_changed = false;
     if let (Some(value), Some(key)) = (&input.call_log, &patient_key) {
         let loaded = calllog::load(value, &origin_of(url), key);
         own_log_unreadable = !loaded.log.unreadable.is_empty();
+        own_log_changed = loaded.changed;
         own_log.get_or_insert_with(Vec::new).extend(calllog::to_communications(&loaded.log.entries));
     }
     let intended = input.intended;
@@ -365,6 +373,7 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     }
     to_js(&CheckResult {
         status: "ok",
+        own_log_changed,
         verdict: Some(assessment.verdict),
         rules: assessment.findings.iter().map(|f| f.rule.clone()).collect(),
         reasons: assessment.reasons.iter().map(|r| r.kind).collect(),
@@ -406,6 +415,7 @@ pub fn check_page(input: JsValue) -> Result<JsValue, JsValue> {
     check(&dom.with_budget_ms(READ_BUDGET_MS), &page_url(&document), input)
 }
 
+#[cfg(feature = "pages")]
 /// Reads a copy of a page (HTML text, form values written into attributes), parsed into an
 /// inert document: scripts do not run and nothing loads.
 #[wasm_bindgen]
@@ -437,6 +447,7 @@ pub fn current_state() -> Option<String> {
     Some(format!("{}\u{1}{key}\u{1}{:x}", profile.name, extract::fingerprint(&dom, &profile)))
 }
 
+#[cfg(feature = "pages")]
 /// The stored call log, for the service worker: `op` is one of
 /// - `load` `{value, origin, patient}` → `{log, changed, migrated_from, entries, unreadable}`;
 /// - `record` `{value, origin, patient, recording, config}` → `{log, entry}`;
@@ -556,6 +567,7 @@ pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
     }
 }
 
+#[cfg(feature = "pages")]
 /// The options page's settings work (`crate::settings`): `op` is one of
 /// - `validate` `{settings, locale}` → `{errors: [{path, code, args}]}`;
 /// - `effective` `{user, managed}` → `{settings, locked: [path]}`;
@@ -596,6 +608,7 @@ pub fn settings(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
     to_js(&out)
 }
 
+#[cfg(feature = "pages")]
 /// The profiles page: `op` is
 /// - `catalog` `{custom: [profile JSON text or object]}` → `{builtin: [profile], custom: [{profile?, error?}]}`;
 /// - `validate` `{text}` → `{profile}` (checked and normalised) or `{error}` in words.

@@ -111,7 +111,8 @@ test('without a core (a broken .wasm) the message is in the browser\'s language 
   // The words then come from _locales through the service worker, not from the core.
   const dir = mkdtempSync(path.join(tmpdir(), 'precall-broken-en-'));
   copyPackageFiles(dir);
-  writeFileSync(path.join(dir, 'extension/pkg/precall_bg.wasm'), 'this is not WebAssembly');
+  // Both cores: the content script's (page_bg) and the one the worker and the engine page load.
+  for (const f of ['page_bg.wasm', 'precall_bg.wasm']) writeFileSync(path.join(dir, 'extension/pkg', f), 'this is not WebAssembly');
   const browser = await launchBrowser({ extensionDir: dir, lang: 'en' });
   try {
     const page = await browser.context.newPage();

@@ -49,7 +49,8 @@ test('Manifest V3, only reviewed permissions, no broad or undeclared host access
     assert.ok(REVIEWED_MATCHES[m], `match "${m}" is not in the reviewed list`);
   }
   for (const w of manifest.web_accessible_resources || []) {
-    for (const r of w.resources) assert.match(r, /^extension\/pkg\/precall(\.js|_bg\.wasm)$/, `web-accessible: ${r}`);
+    // Only the page core (its ES-module glue, for a fresh core after a trap, and its .wasm).
+    for (const r of w.resources) assert.match(r, /^extension\/pkg\/page(\.js|_bg\.wasm)$/, `web-accessible: ${r}`);
   }
 });
 
@@ -114,7 +115,7 @@ test('no remote code: every script is a file of the package, nothing is fetched 
     }
   }
   // The wasm-bindgen glue, as an ES module and as a classic script.
-  for (const glue of ['precall.js', 'precall_classic.js'].map((f) => path.join(ROOT, 'extension/pkg', f))) {
+  for (const glue of ['precall.js', 'precall_classic.js', 'page.js', 'page_classic.js'].map((f) => path.join(ROOT, 'extension/pkg', f))) {
     if (!existsSync(glue)) continue;
     // The wasm-bindgen glue: URLs only in comments, the only fetch is of the .wasm we pass it.
     const lines = readFileSync(glue, 'utf8').split('\n');
@@ -125,12 +126,14 @@ test('no remote code: every script is a file of the package, nothing is fetched 
   }
 });
 
-test('the shipped .wasm has no fault hook (test builds only)', (t) => {
-  const wasm = path.join(ROOT, 'extension/pkg/precall_bg.wasm');
-  if (!existsSync(wasm)) return t.skip('not built (make build)');
-  assert.ok(!readFileSync(wasm).includes('data-precall-fault'), 'release build carries the fault hook');
-  const testWasm = path.join(ROOT, 'out/test-ext/pkg/precall_bg.wasm');
-  if (existsSync(testWasm)) assert.ok(readFileSync(testWasm).includes('data-precall-fault'), 'the test build has it');
+test('the shipped .wasm files have no fault hook (test builds only)', (t) => {
+  for (const f of ['page_bg.wasm', 'precall_bg.wasm']) {
+    const wasm = path.join(ROOT, 'extension/pkg', f);
+    if (!existsSync(wasm)) return t.skip('not built (make build)');
+    assert.ok(!readFileSync(wasm).includes('data-precall-fault'), `release build ${f} carries the fault hook`);
+    const testWasm = path.join(ROOT, 'out/test-ext/pkg', f);
+    if (existsSync(testWasm)) assert.ok(readFileSync(testWasm).includes('data-precall-fault'), `the test build ${f} has it`);
+  }
 });
 
 test('log lines carry no page or patient data: a constant text and at most an error name', () => {

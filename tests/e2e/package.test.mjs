@@ -52,7 +52,7 @@ after(() => rmSync(out, { recursive: true, force: true }));
 
 test('the zip holds only what the extension needs', async () => {
   const names = entries.map((e) => e.name).sort();
-  const allowed = /^(manifest\.json|schema\/managed_storage\.json|_locales\/[a-z_A-Z]+\/messages\.json|icons\/icon-\d+\.png|extension\/[\w-]+\.(js|html|css)|extension\/pkg\/(precall\.js|precall_classic\.js|precall_bg\.wasm))$/;
+  const allowed = /^(manifest\.json|schema\/managed_storage\.json|_locales\/[a-z_A-Z]+\/messages\.json|icons\/icon-\d+\.png|extension\/[\w-]+\.(js|html|css)|extension\/pkg\/(precall|page)(\.js|_classic\.js|_bg\.wasm))$/;
   for (const n of names) assert.match(n, allowed, `${n} does not belong in the store zip`);
   for (const need of ['manifest.json', '_locales/ru/messages.json', '_locales/en/messages.json', 'extension/background.js',
     'extension/content.js', 'extension/popup.html', 'extension/pkg/precall.js', 'extension/pkg/precall_bg.wasm']) {

@@ -147,7 +147,7 @@ test('the extension makes no request of its own and logs nothing identifying a p
     assert.equal(u.host, run.extensionId, url);
     assert.ok(existsSync(path.join(ROOT, u.pathname)), `${url} is a file of the extension`);
   }
-  assert.ok(run.other.some((u) => u.endsWith('precall_bg.wasm')), 'the content script\'s own wasm load is seen');
+  assert.ok(run.other.some((u) => u.endsWith('/extension/pkg/page_bg.wasm')), 'the content script\'s own wasm load is seen');
   assert.deepEqual(baseline.other, []);
 
   // Nothing identifying a patient on any console or in errors.

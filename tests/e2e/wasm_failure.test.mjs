@@ -10,7 +10,8 @@ import { demoPatients, launchBrowser, startDemoMis, waitForOverlay } from './har
 test('a broken .wasm gives a plain message and the MIS page keeps working', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'precall-broken-'));
   copyPackageFiles(dir);
-  writeFileSync(path.join(dir, 'extension/pkg/precall_bg.wasm'), 'this is not WebAssembly');
+  // Both cores: the content script's (page_bg) and the one the worker and the engine page load.
+  for (const f of ['page_bg.wasm', 'precall_bg.wasm']) writeFileSync(path.join(dir, 'extension/pkg', f), 'this is not WebAssembly');
   const mis = await startDemoMis();
   const browser = await launchBrowser({ extensionDir: dir });
   try {
