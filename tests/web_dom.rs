@@ -253,3 +253,20 @@ fn time_budget_stops_the_read() {
     assert!(x.coverage.truncated);
     assert_eq!(x.snapshot.as_object().map(|o| o.len()), Some(1), "nothing but the schema marker is read");
 }
+
+#[wasm_bindgen_test]
+fn long_text_is_read_a_slice_at_a_time_like_the_native_reader() {
+    use precall::extract::normalize::normalize_text;
+    use precall::extract::Dom;
+    // Mostly whitespace (collapsed: more slices are needed), then astral characters whose
+    // surrogate pairs straddle the slice boundaries, then a marker past the first slice.
+    let text = format!("{}Нет {}\n записей {}", " \n\t".repeat(20_000), "😀a".repeat(3_001), "конец ".repeat(10_000));
+    let doc = parse_page("<html><body><div id=s></div></body></html>");
+    let div = doc.get_element_by_id("s").unwrap();
+    div.set_text_content(Some(&text));
+    let dom = WebDom::new(doc.document_element().unwrap());
+    for max in [1, 7, 200, 2_000, 20_000, 200_000] {
+        assert_eq!(dom.text(&div, max), normalize_text(&text, max), "max {max}");
+    }
+    assert!(!dom.text(&div, 2_000).contains('\u{FFFD}'), "a surrogate pair was split");
+}

@@ -38,6 +38,11 @@ impl TextSink {
         TextSink { out: String::new(), max_bytes, pending_space: false, full: false }
     }
 
+    /// The cap, in bytes.
+    pub fn max_bytes(&self) -> usize {
+        self.max_bytes
+    }
+
     /// True once the cap is reached: callers can stop feeding.
     pub fn is_full(&self) -> bool {
         self.full

@@ -33,6 +33,28 @@ extern "C" {
     fn query_selector_all(this: &Queryable, selectors: &JsString) -> Result<NodeList, JsValue>;
     #[wasm_bindgen(method, catch, js_name = matches)]
     fn matches(this: &Queryable, selectors: &JsString) -> Result<bool, JsValue>;
+    /// `textContent` left a JS string: a section's text can be megabytes, of which the core
+    /// keeps a few hundred bytes (copying it all into wasm memory was a fifth of a heavy check).
+    #[wasm_bindgen(method, getter, js_name = textContent)]
+    fn text_content_js(this: &Queryable) -> Option<JsString>;
+}
+
+/// Feeds `text` into `sink` a slice at a time until the sink is full.
+fn push_js_text(sink: &mut TextSink, text: &JsString) {
+    // UTF-16 code units per slice: more than the sink can take in one go unless the text is
+    // mostly whitespace (collapsed), in which case the next slice follows.
+    let step = 2 * sink.max_bytes() as u32 + 256;
+    let len = text.length();
+    let mut at = 0u32;
+    while at < len && !sink.is_full() {
+        let mut end = (at + step).min(len);
+        // Never split a surrogate pair (a lone half would read as U+FFFD).
+        if end < len && (0xD800..0xDC00).contains(&(text.char_code_at(end - 1) as u32)) {
+            end += 1;
+        }
+        sink.push(&String::from(text.slice(at, end)));
+        at = end;
+    }
 }
 
 fn q(element: &Element) -> &Queryable {
@@ -110,7 +132,9 @@ impl Dom for WebDom {
 
     fn text(&self, node: &Element, max_bytes: usize) -> String {
         let mut sink = TextSink::new(max_bytes);
-        sink.push(&node.text_content().unwrap_or_default());
+        if let Some(text) = q(node).text_content_js() {
+            push_js_text(&mut sink, &text);
+        }
         sink.finish()
     }
 
