@@ -594,19 +594,6 @@
       if (stored.managed) managed = stored.managed;
     },
     () => { /* storage unavailable: defaults */ });
-  // Teach mode's words (the overlay's Teach button) come from the service worker, which may
-  // be asleep: not waited for. A panel drawn before they came is drawn again with the button.
-  loadTeachWords().then(() => {
-    if (lastResult && teachWords.teach_open && lastPanel && !precallDialog.open) {
-      precallOverlay.show(lastResult.panel, panelHooks(lastResult));
-    }
-  });
-  chrome.storage.managed.get(null).then((m) => {
-    if (JSON.stringify(m) === JSON.stringify(managed)) return;
-    const changed = Object.keys(m).length > 0 || (managed && Object.keys(managed).length > 0);
-    managed = m;
-    if (core && changed) { lastPanel = ''; schedule(); }
-  }, () => { /* no policy storage */ });
   const coreReady = loadCore();
   coreReady.catch(() => {}); // handled in start()
   const pageReady = new Promise((resolve) => {
@@ -626,6 +613,21 @@
       return;
     }
     await pageReady;
+    // Not needed before the first check, so not started while the page loads: the browser's
+    // own policy read (the worker's mirror came with the settings), and teach mode's words.
+    chrome.storage.managed.get(null).then((m) => {
+      if (JSON.stringify(m) === JSON.stringify(managed)) return;
+      const changed = Object.keys(m).length > 0 || (managed && Object.keys(managed).length > 0);
+      managed = m;
+      if (core && changed) { lastPanel = ''; schedule(); }
+    }, () => { /* no policy storage */ });
+    // Teach mode's words (the overlay's Teach button) come from the service worker, which may
+    // be asleep: not waited for. A panel drawn before they came is drawn again with the button.
+    loadTeachWords().then(() => {
+      if (lastResult && teachWords.teach_open && lastPanel && !precallDialog.open) {
+        precallOverlay.show(lastResult.panel, panelHooks(lastResult));
+      }
+    });
     await run();
     new MutationObserver(onMutations).observe(document.body || document.documentElement,
       { childList: true, subtree: true });
