@@ -314,7 +314,8 @@ pub fn head(assessment: &Assessment, channel: Channel, number: Option<&str>, loc
         .map(|f| f.rule.clone())
         .collect();
     // As written when it cannot be read (bounded: the page's link is untrusted).
-    let number = number.map(|n| normalize_phone(n).map(|p| p.display()).unwrap_or_else(|_| n.chars().take(40).collect()));
+    let number =
+        number.map(|n| normalize_phone(n).map(|p| p.display()).unwrap_or_else(|_| n.chars().take(40).collect()));
     let label = channel.label(locale);
     let mut title: String =
         label.chars().next().map(|c| c.to_uppercase().chain(label.chars().skip(1)).collect()).unwrap_or_default();

@@ -224,9 +224,19 @@ fn context_items(context: &serde_json::Value, locale: Locale) -> Vec<Item> {
     let mut push = |text: String, source: &str| items.push(Item { text, source: Some(source.into()) });
     let v = &context["last_visit"];
     if v.is_object() {
-        let services: Vec<&str> = v["services"].as_array().map(|a| a.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
+        let services: Vec<&str> =
+            v["services"].as_array().map(|a| a.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
         let head = m("overlay_context_last_visit");
-        push(format!("{head}: {}, {}{}{}", date(&v["date"]), who(v), if services.is_empty() { "" } else { ": " }, services.join(", ")), "last_visit");
+        push(
+            format!(
+                "{head}: {}, {}{}{}",
+                date(&v["date"]),
+                who(v),
+                if services.is_empty() { "" } else { ": " },
+                services.join(", ")
+            ),
+            "last_visit",
+        );
     }
     for a in context["upcoming"].as_array().into_iter().flatten() {
         let start = s(&a["start"]).map(|t| local_date_time(&t, locale)).unwrap_or_default();
@@ -236,8 +246,14 @@ fn context_items(context: &serde_json::Value, locale: Locale) -> Vec<Item> {
     }
     for i in context["open_plan_items"].as_array().into_iter().flatten() {
         let head = m("overlay_context_in_plan");
-        let urgent = if i["urgent"].as_bool() == Some(true) { format!(", {}", m("overlay_context_urgent")) } else { String::new() };
-        let due = s(&i["due"]).map(|d| format!(", {} {}", m("overlay_context_by"), local_date(&d, locale))).unwrap_or_default();
+        let urgent = if i["urgent"].as_bool() == Some(true) {
+            format!(", {}", m("overlay_context_urgent"))
+        } else {
+            String::new()
+        };
+        let due = s(&i["due"])
+            .map(|d| format!(", {} {}", m("overlay_context_by"), local_date(&d, locale)))
+            .unwrap_or_default();
         push(format!("{head}: {}{urgent}{due} — {}", s(&i["name"]).unwrap_or_default(), who(i)), "open_plan_items");
     }
     for r in context["relatives"].as_array().into_iter().flatten() {
@@ -282,8 +298,20 @@ mod tests {
             channel: Some(Channel::Whatsapp),
             next_window: Some("2026-11-23T12:00:00+03:00".into()),
             findings: vec![
-                Finding { rule: "already_booked".into(), severity: Severity::Block, message: "booked".into(), evidence: vec![], unverified: vec![] },
-                Finding { rule: "outside_window".into(), severity: Severity::Warn, message: "later".into(), evidence: vec![], unverified: vec![] },
+                Finding {
+                    rule: "already_booked".into(),
+                    severity: Severity::Block,
+                    message: "booked".into(),
+                    evidence: vec![],
+                    unverified: vec![],
+                },
+                Finding {
+                    rule: "outside_window".into(),
+                    severity: Severity::Warn,
+                    message: "later".into(),
+                    evidence: vec![],
+                    unverified: vec![],
+                },
             ],
             reasons: vec![],
             do_not_offer: vec![DoNotOffer { service: "Имплантация".into(), why: "отказ".into() }],
@@ -303,7 +331,13 @@ mod tests {
         let kinds: Vec<GroupKind> = p.groups.iter().map(|g| g.kind).collect();
         assert_eq!(
             kinds,
-            vec![GroupKind::DoNot, GroupKind::Before, GroupKind::DoNotOffer, GroupKind::Context, GroupKind::NotVerified]
+            vec![
+                GroupKind::DoNot,
+                GroupKind::Before,
+                GroupKind::DoNotOffer,
+                GroupKind::Context,
+                GroupKind::NotVerified
+            ]
         );
         let nv = &p.groups.last().unwrap().items;
         assert_eq!(nv[0].text, "Планы лечения: не прочитано на странице");
@@ -322,7 +356,9 @@ mod tests {
 
     #[test]
     fn every_word_is_in_both_locales_files() {
-        let verdicts = Verdict::ALL.iter().map(|v| format!("overlay_verdict_{}", serde_json::to_value(v).unwrap().as_str().unwrap()));
+        let verdicts = Verdict::ALL
+            .iter()
+            .map(|v| format!("overlay_verdict_{}", serde_json::to_value(v).unwrap().as_str().unwrap()));
         let context = ["last_visit", "booked", "in_plan", "urgent", "by", "relative", "relative_booked", "unanswered"]
             .map(|k| format!("overlay_context_{k}"));
         let keys: Vec<String> = Words::KEYS.iter().map(|k| k.to_string()).chain(verdicts).chain(context).collect();
@@ -352,7 +388,11 @@ mod tests {
     #[test]
     fn english_words() {
         let snapshot = Snapshot {
-            patient: Some(Patient { family: Some("Иванова".into()), given: Some("Мария".into()), ..Default::default() }),
+            patient: Some(Patient {
+                family: Some("Иванова".into()),
+                given: Some("Мария".into()),
+                ..Default::default()
+            }),
             ..Default::default()
         };
         let p = panel(&assessment(), &snapshot, Locale::En);

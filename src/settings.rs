@@ -461,7 +461,8 @@ mod tests {
 
     #[test]
     fn policy_values_win_and_are_listed_as_locked() {
-        let user = json!({"config": {"caller": {"name": "Анна", "role": "администратор"}, "attempt_cap": 4}, "clock": "x"});
+        let user =
+            json!({"config": {"caller": {"name": "Анна", "role": "администратор"}, "attempt_cap": 4}, "clock": "x"});
         let managed = json!({"config": {"caller": {"name": "Call centre"}, "campaigns": []}, "clock": "y", "other": 1});
         let (eff, locked) = effective(&user, &managed);
         assert_eq!(eff["config"]["caller"], json!({"name": "Call centre", "role": "администратор"}));

@@ -111,7 +111,8 @@ fn report_prints_the_csv_the_page_exports() {
     let o = precall(&["report", log.to_str().unwrap(), "--from", "2026-11-01", "--to", "2026-11-30", "--by", "week"]);
     assert!(o.status.success(), "{}", stderr(&o));
     // The same report as the fixture's; the CLI names a caller with no name "unnamed".
-    let want = std::fs::read_to_string(known.join("november_by_week/expected.csv")).unwrap().replace("без имени", "unnamed");
+    let want =
+        std::fs::read_to_string(known.join("november_by_week/expected.csv")).unwrap().replace("без имени", "unnamed");
     assert_eq!(String::from_utf8(o.stdout).unwrap(), want);
     let o = precall(&["report", log.to_str().unwrap(), "--by", "year"]);
     assert_eq!(o.status.code(), Some(2));

@@ -98,7 +98,11 @@ fn demo_scenarios_get_their_expected_verdicts() {
         let detail = format!(
             "{key}: {}\n    findings: {}",
             errs.join("; "),
-            a.findings.iter().map(|f| format!("[{} {:?}: {}]", f.rule, f.severity, f.message)).collect::<Vec<_>>().join(" ")
+            a.findings
+                .iter()
+                .map(|f| format!("[{} {:?}: {}]", f.rule, f.severity, f.message))
+                .collect::<Vec<_>>()
+                .join(" ")
         );
         if let Some((_, why)) = DISPUTED.iter().find(|(k, _)| *k == key) {
             skipped.push(format!("{detail}\n    disputed: {why}"));

@@ -28,9 +28,14 @@ fn profile_for(dir: &Path, builtin: &[Profile]) -> Profile {
     let name = dir.file_name().unwrap().to_string_lossy().to_string();
     let file = dir.join("profile.json");
     if file.exists() {
-        return Profile::from_json(&fs::read_to_string(&file).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        return Profile::from_json(&fs::read_to_string(&file).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     }
-    builtin.iter().find(|p| p.name == name).cloned().unwrap_or_else(|| panic!("no built-in profile {name:?} for {}", dir.display()))
+    builtin
+        .iter()
+        .find(|p| p.name == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no built-in profile {name:?} for {}", dir.display()))
 }
 
 fn section_json(s: &Snapshot, section: Section) -> serde_json::Value {
@@ -44,7 +49,8 @@ fn run_case(case: &Path, profile: &Profile, builtin: &[Profile]) -> Vec<String> 
     let html = fs::read_to_string(case.join("page.html")).unwrap();
     let url = fs::read_to_string(case.join("url")).unwrap().trim().to_string();
     let expected_text = fs::read_to_string(case.join("expected.json")).unwrap();
-    let mut expected: Snapshot = parse_strict("expected.json", &expected_text).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+    let mut expected: Snapshot =
+        parse_strict("expected.json", &expected_text).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
 
     let dom = HtmlDom::parse(&html);
     if builtin.iter().any(|p| p.name == profile.name) {
@@ -58,9 +64,11 @@ fn run_case(case: &Path, profile: &Profile, builtin: &[Profile]) -> Vec<String> 
     assert_eq!(x.profile, profile.name);
     let related = case.join("related.json");
     if related.exists() {
-        let replies: BTreeMap<String, serde_json::Value> = serde_json::from_str(&fs::read_to_string(&related).unwrap()).unwrap();
+        let replies: BTreeMap<String, serde_json::Value> =
+            serde_json::from_str(&fs::read_to_string(&related).unwrap()).unwrap();
         // The requests the profile makes on this page are the ones whose replies were saved.
-        let planned: Vec<String> = related::requests(&dom, profile, &url).into_iter().filter_map(|r| r.ok()).map(|r| r.section).collect();
+        let planned: Vec<String> =
+            related::requests(&dom, profile, &url).into_iter().filter_map(|r| r.ok()).map(|r| r.section).collect();
         let saved: Vec<String> = replies.keys().cloned().collect();
         if planned != saved {
             errors.push(format!("related requests for {planned:?}, replies saved for {saved:?}"));
@@ -85,7 +93,11 @@ fn run_case(case: &Path, profile: &Profile, builtin: &[Profile]) -> Vec<String> 
         }
         let found = x.coverage.section(section).is_some_and(|c| c.found);
         if found != expected.has(section) {
-            errors.push(format!("coverage says {} found={found}, expected has it: {}", section.as_str(), expected.has(section)));
+            errors.push(format!(
+                "coverage says {} found={found}, expected has it: {}",
+                section.as_str(),
+                expected.has(section)
+            ));
         }
     }
     if got != expected && errors.is_empty() {
@@ -113,7 +125,8 @@ fn every_extract_fixture_matches_its_expected_snapshot() {
     let builtin = builtin_profiles();
     let mut failures = Vec::new();
     let mut count = 0;
-    let mut profiles: Vec<PathBuf> = fs::read_dir(root()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut profiles: Vec<PathBuf> =
+        fs::read_dir(root()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     profiles.sort();
     for pdir in profiles {
         let profile = profile_for(&pdir, &builtin);
@@ -167,7 +180,8 @@ fn demo_fallbacks_by_column_and_label_read_the_same() {
     let builtin = builtin_profiles();
     let profile = builtin.iter().find(|p| p.name == "demo-mis").unwrap();
     let dir = root().join("demo-mis");
-    let mut cases: Vec<PathBuf> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.join("page.html").exists()).collect();
+    let mut cases: Vec<PathBuf> =
+        fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.join("page.html").exists()).collect();
     cases.sort();
     for case in cases {
         let html = fs::read_to_string(case.join("page.html")).unwrap();

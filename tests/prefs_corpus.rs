@@ -49,7 +49,9 @@ fn corpus() -> Vec<Case> {
                 serde_json::from_value(expected.clone()).unwrap_or_else(|e| panic!("{at}: expected: {e}"));
             let (notes, single) = match (obj.get("note"), obj.get("notes")) {
                 (Some(n), None) => (vec![n.as_str().unwrap_or_else(|| panic!("{at}: note")).to_string()], true),
-                (None, Some(ns)) => (serde_json::from_value(ns.clone()).unwrap_or_else(|e| panic!("{at}: notes: {e}")), false),
+                (None, Some(ns)) => {
+                    (serde_json::from_value(ns.clone()).unwrap_or_else(|e| panic!("{at}: notes: {e}")), false)
+                }
                 _ => panic!("{at}: give exactly one of \"note\" and \"notes\""),
             };
             cases.push(Case { file: file.clone(), line: i + 1, notes, single, expected });
@@ -124,7 +126,16 @@ fn long_notes_and_odd_unicode_do_not_break_the_reader() {
     let p = parse_note(&long, &vague);
     println!("prefs long note: {} bytes in {:?}", long.len(), started.elapsed());
     assert_eq!(p.allowed, vec![precall::Channel::Whatsapp]);
-    for odd in ["\u{0301}\u{200d}\u{202e}", "İ", "ǅ", "🇷🇺🇷🇺", "\u{0}", "- - - / / ,,,", "99999999999999999999999", "с 24:00 до 24:00"] {
+    for odd in [
+        "\u{0301}\u{200d}\u{202e}",
+        "İ",
+        "ǅ",
+        "🇷🇺🇷🇺",
+        "\u{0}",
+        "- - - / / ,,,",
+        "99999999999999999999999",
+        "с 24:00 до 24:00",
+    ] {
         let p = parse_note(odd, &vague);
         assert!(p.windows.iter().all(|w| w.from < w.to), "{odd:?}");
     }

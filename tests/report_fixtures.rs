@@ -91,7 +91,9 @@ fn report_numbers_on_known_logs() {
                     if std::env::var_os("REPORT_WRITE").is_some() {
                         fs::write(case.join("expected.csv.new"), &text).unwrap();
                     }
-                    errs.push("the CSV differs from expected.csv (REPORT_WRITE=1 writes expected.csv.new to compare)".into());
+                    errs.push(
+                        "the CSV differs from expected.csv (REPORT_WRITE=1 writes expected.csv.new to compare)".into(),
+                    );
                 }
             }
             if !errs.is_empty() {

@@ -80,27 +80,35 @@ fn load(dir: &Path) -> Case {
         Ok(text) => parse_strict::<Config>("config.json", &text).unwrap_or_else(|e| panic!("{}: {e}", dir.display())),
         Err(_) => Config::default(),
     };
-    let own_log = fs::read_to_string(dir.join("own_log.json"))
-        .ok()
-        .map(|t| parse_strict::<Vec<Communication>>("own_log.json", &t).unwrap_or_else(|e| panic!("{}: {e}", dir.display())));
+    let own_log = fs::read_to_string(dir.join("own_log.json")).ok().map(|t| {
+        parse_strict::<Vec<Communication>>("own_log.json", &t).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+    });
     let now_text = fs::read_to_string(dir.join("now")).unwrap_or_else(|e| panic!("{}/now: {e}", dir.display()));
     let mut lines = now_text.lines().map(str::trim).filter(|l| !l.is_empty());
     let now: DateTime<Utc> = DateTime::parse_from_rfc3339(lines.next().expect("now: empty"))
         .unwrap_or_else(|e| panic!("{}/now: {e}", dir.display()))
         .with_timezone(&Utc);
-    let purpose: Option<Purpose> = lines
-        .next()
-        .map(|p| serde_json::from_value(Value::String(p.to_string())).unwrap_or_else(|e| panic!("{}/now purpose: {e}", dir.display())));
-    let extra = fs::read_to_string(dir.join("request.json")).ok().map(|t| {
-        serde_json::from_str::<Value>(&t).unwrap_or_else(|e| panic!("{}/request.json: {e}", dir.display()))
+    let purpose: Option<Purpose> = lines.next().map(|p| {
+        serde_json::from_value(Value::String(p.to_string()))
+            .unwrap_or_else(|e| panic!("{}/now purpose: {e}", dir.display()))
     });
+    let extra = fs::read_to_string(dir.join("request.json"))
+        .ok()
+        .map(|t| serde_json::from_str::<Value>(&t).unwrap_or_else(|e| panic!("{}/request.json: {e}", dir.display())));
     let extra = extra.unwrap_or(Value::Null);
     for key in extra.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
-        assert!(["intended", "own_log_unreadable"].contains(&key.as_str()), "{}/request.json: unknown key {key}", dir.display());
+        assert!(
+            ["intended", "own_log_unreadable"].contains(&key.as_str()),
+            "{}/request.json: unknown key {key}",
+            dir.display()
+        );
     }
     let intended = match &extra["intended"] {
         Value::Null => None,
-        v => Some(serde_json::from_value::<rules::Intended>(v.clone()).unwrap_or_else(|e| panic!("{}/request.json intended: {e}", dir.display()))),
+        v => Some(
+            serde_json::from_value::<rules::Intended>(v.clone())
+                .unwrap_or_else(|e| panic!("{}/request.json intended: {e}", dir.display())),
+        ),
     };
     let own_log_unreadable = extra["own_log_unreadable"].as_bool().unwrap_or(false);
     Case {
@@ -185,7 +193,14 @@ fn check_expected(exp: &Value, result: &Result<Assessment, ContractError>) -> Ve
                 }
             }
             "reasons" => {
-                let g = sorted(a.reasons.iter().map(|r| r.kind.as_str().to_string()).collect::<BTreeSet<_>>().into_iter().collect());
+                let g = sorted(
+                    a.reasons
+                        .iter()
+                        .map(|r| r.kind.as_str().to_string())
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect(),
+                );
                 if g != sorted(strs(want)) {
                     errs.push(format!("reasons: want {want}, got {g:?}"));
                 }
@@ -193,7 +208,10 @@ fn check_expected(exp: &Value, result: &Result<Assessment, ContractError>) -> Ve
             "reasons_include" => {
                 for k in strs(want) {
                     if !a.reasons.iter().any(|r| r.kind.as_str() == k) {
-                        errs.push(format!("missing reason {k}; reasons: {:?}", a.reasons.iter().map(|r| &r.message).collect::<Vec<_>>()));
+                        errs.push(format!(
+                            "missing reason {k}; reasons: {:?}",
+                            a.reasons.iter().map(|r| &r.message).collect::<Vec<_>>()
+                        ));
                     }
                 }
             }
@@ -260,7 +278,9 @@ fn rule_fixtures() {
             let mut other = case.request.clone();
             other.config.locale = if other.config.locale == Locale::Ru { Locale::En } else { Locale::Ru };
             let b = rules::assess(&other, &TzDatabase).expect("the other locale failed");
-            if (a.verdict, a.channel, &a.next_window) != (b.verdict, b.channel, &b.next_window) || a.findings.len() != b.findings.len() {
+            if (a.verdict, a.channel, &a.next_window) != (b.verdict, b.channel, &b.next_window)
+                || a.findings.len() != b.findings.len()
+            {
                 failures.push(format!("{group}/{}: the other locale differs", name(dir)));
             }
         }
@@ -298,7 +318,8 @@ fn every_rule_has_a_file_a_doc_comment_and_fixtures() {
             problems.push(format!("{}: {} fixture cases, want at least 4", r.id, cases.len()));
         }
         let missing_case = cases.iter().any(|c| {
-            name(c).starts_with("missing_") && read_json(&c.join("expected.json")).get("unverified").is_some_and(|u| !strs(u).is_empty())
+            name(c).starts_with("missing_")
+                && read_json(&c.join("expected.json")).get("unverified").is_some_and(|u| !strs(u).is_empty())
         });
         if !missing_case {
             problems.push(format!("{}: no `missing_*` case expecting unverified sections", r.id));
@@ -453,7 +474,9 @@ impl Schemas {
             }
         }
         if let Some(n) = v.as_f64() {
-            if s.get("minimum").and_then(Value::as_f64).is_some_and(|m| n < m) || s.get("maximum").and_then(Value::as_f64).is_some_and(|m| n > m) {
+            if s.get("minimum").and_then(Value::as_f64).is_some_and(|m| n < m)
+                || s.get("maximum").and_then(Value::as_f64).is_some_and(|m| n > m)
+            {
                 errs.push(format!("{path}: {n} is out of range"));
             }
         }
@@ -467,7 +490,9 @@ impl Schemas {
             for (k, x) in obj {
                 match props.and_then(|p| p.get(k)) {
                     Some(ps) => self.check(doc, ps, x, &format!("{path}.{k}"), errs),
-                    None if s.get("additionalProperties") == Some(&Value::Bool(false)) => errs.push(format!("{path}: unknown field {k:?}")),
+                    None if s.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                        errs.push(format!("{path}: unknown field {k:?}"))
+                    }
                     None => {}
                 }
             }
@@ -521,7 +546,11 @@ fn schemas_list_exactly_the_sections_fields_and_enum_values_of_the_rust_types() 
 
     // Enums.
     let checks: Vec<(&str, &str, Vec<String>)> = vec![
-        (snap, "Section", variants!(Section: Patient, Contacts, ServiceCard, Appointments, Visits, Refusals, Plans, Recalls, Relatives, Communications, Feedback)),
+        (
+            snap,
+            "Section",
+            variants!(Section: Patient, Contacts, ServiceCard, Appointments, Visits, Refusals, Plans, Recalls, Relatives, Communications, Feedback),
+        ),
         (snap, "Sex", variants!(Sex: Female, Male)),
         (snap, "Channel", variants!(Channel: Call, Sms, Whatsapp, Telegram, Viber, Max, Email)),
         (snap, "ContactKind", variants!(ContactKind: Phone, Email)),
@@ -537,8 +566,16 @@ fn schemas_list_exactly_the_sections_fields_and_enum_values_of_the_rust_types() 
         (conf, "Purpose", variants!(Purpose: Reminder, Followup, Invite, Offer)),
         (asmt, "Verdict", variants!(Verdict: DoNotContact, NotVerified, Wait, MessageOnly, Call)),
         (asmt, "Severity", variants!(Severity: Block, Warn, Info)),
-        (asmt, "ReasonKind", variants!(ReasonKind: AppointmentReminder, PlanUrgentUnstarted, PlanPartiallyDone, ControlExamDue, FollowupAgreed, HygieneDue, CheckupDue, PersonalDoctor)),
-        (asmt, "Section", variants!(Section: Patient, Contacts, ServiceCard, Appointments, Visits, Refusals, Plans, Recalls, Relatives, Communications, Feedback)),
+        (
+            asmt,
+            "ReasonKind",
+            variants!(ReasonKind: AppointmentReminder, PlanUrgentUnstarted, PlanPartiallyDone, ControlExamDue, FollowupAgreed, HygieneDue, CheckupDue, PersonalDoctor),
+        ),
+        (
+            asmt,
+            "Section",
+            variants!(Section: Patient, Contacts, ServiceCard, Appointments, Visits, Refusals, Plans, Recalls, Relatives, Communications, Feedback),
+        ),
         (asmt, "Channel", variants!(Channel: Call, Sms, Whatsapp, Telegram, Viber, Max, Email)),
         (asmt, "RuleId", sorted(RULES.iter().map(|r| r.id.to_string()).collect())),
     ];
@@ -554,35 +591,125 @@ fn schemas_list_exactly_the_sections_fields_and_enum_values_of_the_rust_types() 
     let at = LocalDateTime::parse("2026-11-26T14:00").unwrap();
     let window = Window { days: vec![Day::Mon], from: t("12:00"), to: t("15:00") };
     let prefs = Preferences {
-        do_not_contact: false, allowed: vec![], forbidden: vec![], preferred: Some(Channel::Call), windows: vec![window.clone()],
-        contact_person: Some("x".into()), ambiguous: vec![], unparsed: vec![],
+        do_not_contact: false,
+        allowed: vec![],
+        forbidden: vec![],
+        preferred: Some(Channel::Call),
+        windows: vec![window.clone()],
+        contact_person: Some("x".into()),
+        ambiguous: vec![],
+        unparsed: vec![],
     };
     let consent = Consent { calls: Some(true), messages: Some(true), advertising: Some(true) };
-    let card = ServiceCard { notes: vec![], consent: Some(consent.clone()), do_not_contact: Some(false), preferences: Some(prefs.clone()) };
+    let card = ServiceCard {
+        notes: vec![],
+        consent: Some(consent.clone()),
+        do_not_contact: Some(false),
+        preferences: Some(prefs.clone()),
+    };
     let line = ServiceLine { name: "x".into(), code: Some("c".into()), price: Some(1.0), discount_pct: Some(0.0) };
     let item = PlanItem { name: "x".into(), urgent: true, status: PlanItemStatus::Planned, due: Some(d("2026-01-01")) };
     let structs: Vec<(&str, &str, Vec<String>)> = vec![
-        (snap, "Patient", keys_of(&Patient { id: Some("1".into()), full_name: None, family: None, given: None, patronymic: None, birth_date: None, sex: None, timezone: None })),
-        (snap, "Contact", keys_of(&Contact { value: "x".into(), kind: ContactKind::Phone, owner: "self".into(), messengers: vec![], primary: true })),
+        (
+            snap,
+            "Patient",
+            keys_of(&Patient {
+                id: Some("1".into()),
+                full_name: None,
+                family: None,
+                given: None,
+                patronymic: None,
+                birth_date: None,
+                sex: None,
+                timezone: None,
+            }),
+        ),
+        (
+            snap,
+            "Contact",
+            keys_of(&Contact {
+                value: "x".into(),
+                kind: ContactKind::Phone,
+                owner: "self".into(),
+                messengers: vec![],
+                primary: true,
+            }),
+        ),
         (snap, "Consent", keys_of(&consent)),
         (snap, "ServiceCard", keys_of(&card)),
         (snap, "Preferences", keys_of(&prefs)),
         (snap, "Window", keys_of(&window)),
-        (snap, "Appointment", keys_of(&Appointment { start: at, doctor: None, specialty: None, service: None, status: AppointmentStatus::Booked })),
+        (
+            snap,
+            "Appointment",
+            keys_of(&Appointment {
+                start: at,
+                doctor: None,
+                specialty: None,
+                service: None,
+                status: AppointmentStatus::Booked,
+            }),
+        ),
         (snap, "ServiceLine", keys_of(&line)),
-        (snap, "Visit", keys_of(&Visit { date: d("2026-01-01"), doctor: None, specialty: None, services: vec![line.clone()] })),
+        (
+            snap,
+            "Visit",
+            keys_of(&Visit { date: d("2026-01-01"), doctor: None, specialty: None, services: vec![line.clone()] }),
+        ),
         (snap, "Refusal", keys_of(&Refusal { service: "x".into(), date: None, reason: None })),
         (snap, "PlanItem", keys_of(&item)),
-        (snap, "Plan", keys_of(&Plan { id: None, created: None, doctor: None, specialty: None, signed: None, decision: None, items: vec![item.clone()] })),
-        (snap, "Recall", keys_of(&Recall { kind: RecallKind::Checkup, due: None, agreed: true, channel: None, set_by: None })),
-        (snap, "Relative", keys_of(&Relative { name: "x".into(), relation: None, patient_id: None, booked: None, due: vec![] })),
-        (snap, "Communication", keys_of(&Communication { at, channel: None, direction: Direction::Out, purpose: None, outcome: Outcome::Reached, note: None, callback_at: None })),
+        (
+            snap,
+            "Plan",
+            keys_of(&Plan {
+                id: None,
+                created: None,
+                doctor: None,
+                specialty: None,
+                signed: None,
+                decision: None,
+                items: vec![item.clone()],
+            }),
+        ),
+        (
+            snap,
+            "Recall",
+            keys_of(&Recall { kind: RecallKind::Checkup, due: None, agreed: true, channel: None, set_by: None }),
+        ),
+        (
+            snap,
+            "Relative",
+            keys_of(&Relative { name: "x".into(), relation: None, patient_id: None, booked: None, due: vec![] }),
+        ),
+        (
+            snap,
+            "Communication",
+            keys_of(&Communication {
+                at,
+                channel: None,
+                direction: Direction::Out,
+                purpose: None,
+                outcome: Outcome::Reached,
+                note: None,
+                callback_at: None,
+            }),
+        ),
         (snap, "Feedback", keys_of(&Feedback { date: None, sentiment: Sentiment::Neutral, text: None })),
         (conf, "HoursRange", keys_of(&Config::default().calling_hours)),
         (conf, "VagueWindows", keys_of(&VagueWindows::default())),
         (conf, "Campaign", keys_of(&Campaign { name: "x".into(), services: vec![], discount_pct: None })),
         (conf, "Caller", keys_of(&Caller { name: None, role: None, clinic: None })),
-        (asmt, "Finding", keys_of(&Finding { rule: "x".into(), severity: Severity::Info, message: "m".into(), evidence: vec![], unverified: vec![Section::Plans] })),
+        (
+            asmt,
+            "Finding",
+            keys_of(&Finding {
+                rule: "x".into(),
+                severity: Severity::Info,
+                message: "m".into(),
+                evidence: vec![],
+                unverified: vec![Section::Plans],
+            }),
+        ),
         (asmt, "Reason", keys_of(&Reason { kind: ReasonKind::CheckupDue, message: "m".into(), evidence: vec![] })),
         (asmt, "DoNotOffer", keys_of(&DoNotOffer { service: "x".into(), why: "y".into() })),
         (asmt, "InputProblem", keys_of(&InputProblem { section: Section::Plans, message: "m".into() })),
@@ -591,24 +718,35 @@ fn schemas_list_exactly_the_sections_fields_and_enum_values_of_the_rust_types() 
         assert_eq!(s.property_names(doc, Some(def)), rust, "{doc} $defs/{def} vs the Rust struct");
     }
     let config = Config {
-        timezone: "Europe/Moscow".into(), calling_hours: Config::default().calling_hours, attempt_cap: 3, cooldown_days: 2,
-        recent_full_price_days: 30, checkup_interval_months: 6, hygiene_interval_months: 6, campaigns: vec![],
-        caller: Caller::default(), locale: Locale::Ru, vague_windows: VagueWindows::default(),
+        timezone: "Europe/Moscow".into(),
+        calling_hours: Config::default().calling_hours,
+        attempt_cap: 3,
+        cooldown_days: 2,
+        recent_full_price_days: 30,
+        checkup_interval_months: 6,
+        hygiene_interval_months: 6,
+        campaigns: vec![],
+        caller: Caller::default(),
+        locale: Locale::Ru,
+        vague_windows: VagueWindows::default(),
     };
     assert_eq!(s.property_names(conf, None), keys_of(&config), "config schema vs Config");
     let assessment = Assessment {
-        verdict: Verdict::Call, channel: None, next_window: None, findings: vec![], reasons: vec![], do_not_offer: vec![],
-        context: Value::Null, unverified: vec![], preferences: None,
+        verdict: Verdict::Call,
+        channel: None,
+        next_window: None,
+        findings: vec![],
+        reasons: vec![],
+        do_not_offer: vec![],
+        context: Value::Null,
+        unverified: vec![],
+        preferences: None,
         problems: vec![InputProblem { section: Section::Plans, message: "m".into() }],
     };
     assert_eq!(s.property_names(asmt, None), keys_of(&assessment), "assessment schema vs Assessment");
     // The documented defaults are the Rust defaults.
-    let defaults: serde_json::Map<String, Value> = s.doc(conf)["properties"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v["default"].clone()))
-        .collect();
+    let defaults: serde_json::Map<String, Value> =
+        s.doc(conf)["properties"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v["default"].clone())).collect();
     let rust_defaults = serde_json::to_value(Config::default()).unwrap();
     for (k, v) in &defaults {
         let r = &rust_defaults[k];
@@ -626,16 +764,21 @@ fn fixtures_validate_against_the_schemas() {
         let rel = dir.strip_prefix(fixtures()).unwrap().display().to_string();
         let snap = read_json(&dir.join("snapshot.json"));
         // Problems expected from the snapshot itself (an unreadable own log is the request's).
-        let expects_problems = read_json(&dir.join("expected.json")).get("problems").is_some() && !load(&dir).request.own_log_unreadable;
+        let expects_problems =
+            read_json(&dir.join("expected.json")).get("problems").is_some() && !load(&dir).request.own_log_unreadable;
         let errs = s.validate("snapshot.v1.schema.json", &snap);
         let strict = parse_strict::<Snapshot>("snapshot", &snap.to_string());
         snapshots += 1;
         match (expects_problems, errs.is_empty(), strict.is_ok()) {
             (false, true, true) | (true, false, false) => {}
             (false, false, _) => failures.push(format!("{rel}: snapshot: {}", errs.join("; "))),
-            (false, true, false) => failures.push(format!("{rel}: the schema accepts what Rust rejects: {:?}", strict.err())),
+            (false, true, false) => {
+                failures.push(format!("{rel}: the schema accepts what Rust rejects: {:?}", strict.err()))
+            }
             (true, true, _) => failures.push(format!("{rel}: a case about bad input passes the schema")),
-            (true, false, true) => failures.push(format!("{rel}: Rust accepts what the schema rejects: {}", errs.join("; "))),
+            (true, false, true) => {
+                failures.push(format!("{rel}: Rust accepts what the schema rejects: {}", errs.join("; ")))
+            }
         }
         if dir.join("config.json").exists() {
             let errs = s.validate("config.v1.schema.json", &read_json(&dir.join("config.json")));
@@ -646,7 +789,13 @@ fn fixtures_validate_against_the_schemas() {
         if dir.join("own_log.json").exists() {
             for (i, c) in read_json(&dir.join("own_log.json")).as_array().unwrap().iter().enumerate() {
                 let mut e = Vec::new();
-                s.check("snapshot.v1.schema.json", s.def("snapshot.v1.schema.json", "Communication"), c, &format!("own_log[{i}]"), &mut e);
+                s.check(
+                    "snapshot.v1.schema.json",
+                    s.def("snapshot.v1.schema.json", "Communication"),
+                    c,
+                    &format!("own_log[{i}]"),
+                    &mut e,
+                );
                 failures.extend(e.into_iter().map(|x| format!("{rel}: {x}")));
             }
         }
@@ -686,8 +835,18 @@ fn heavy_snapshot(visits: usize, comms: usize) -> Snapshot {
             doctor: Some(format!("Доктор {} А. Б.", i % 17)),
             specialty: Some("терапевт".into()),
             services: vec![
-                ServiceLine { name: format!("Услуга {}", i % 50), code: None, price: Some(1000.0 + i as f64), discount_pct: None },
-                ServiceLine { name: "Профессиональная гигиена".into(), code: None, price: Some(4500.0), discount_pct: Some(10.0) },
+                ServiceLine {
+                    name: format!("Услуга {}", i % 50),
+                    code: None,
+                    price: Some(1000.0 + i as f64),
+                    discount_pct: None,
+                },
+                ServiceLine {
+                    name: "Профессиональная гигиена".into(),
+                    code: None,
+                    price: Some(4500.0),
+                    discount_pct: Some(10.0),
+                },
             ],
         });
     }
@@ -704,7 +863,9 @@ fn heavy_snapshot(visits: usize, comms: usize) -> Snapshot {
             callback_at: None,
         });
     }
-    let snap: Snapshot = serde_json::from_value(read_json(&fixtures().join("no_justified_reason/reason_present/snapshot.json"))).unwrap();
+    let snap: Snapshot =
+        serde_json::from_value(read_json(&fixtures().join("no_justified_reason/reason_present/snapshot.json")))
+            .unwrap();
     Snapshot { visits: Some(v), communications: Some(c), ..snap }
 }
 
@@ -716,10 +877,20 @@ fn assess_is_linear_on_a_heavy_card() {
         config: Config::default(),
         now,
         purpose: Some(Purpose::Offer),
-        own_log: Some((0..500).map(|i| Communication {
-            at: LocalDateTime::parse(&format!("2026-0{}-1{}T1{}:00:00+03:00", 1 + i % 9, i % 10, i % 10)).unwrap(),
-            channel: Some(Channel::Call), direction: Direction::Out, purpose: None, outcome: Outcome::NoAnswer, note: None, callback_at: None,
-        }).collect()),
+        own_log: Some(
+            (0..500)
+                .map(|i| Communication {
+                    at: LocalDateTime::parse(&format!("2026-0{}-1{}T1{}:00:00+03:00", 1 + i % 9, i % 10, i % 10))
+                        .unwrap(),
+                    channel: Some(Channel::Call),
+                    direction: Direction::Out,
+                    purpose: None,
+                    outcome: Outcome::NoAnswer,
+                    note: None,
+                    callback_at: None,
+                })
+                .collect(),
+        ),
         ..Default::default()
     };
     let time = |r: &Request, n: usize| {

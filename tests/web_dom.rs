@@ -148,7 +148,10 @@ fn extraction_time_is_reported() {
         worst = worst.max(perf.now() - s);
     }
     let avg = (perf.now() - t1) / docs.len() as f64;
-    console_log!("builtin_profiles(): {t_profiles:.2} ms; extract per card: avg {avg:.2} ms, worst {worst:.2} ms ({} cards)", docs.len());
+    console_log!(
+        "builtin_profiles(): {t_profiles:.2} ms; extract per card: avg {avg:.2} ms, worst {worst:.2} ms ({} cards)",
+        docs.len()
+    );
     assert_eq!(profiles.len(), builtin.len());
 }
 

@@ -87,7 +87,10 @@ impl CovMap {
             if path.is_empty() {
                 f == name
             } else {
-                f.len() == path.len() + 1 + name.len() && f.starts_with(path) && f.ends_with(name) && f.as_bytes()[path.len()] == b'.'
+                f.len() == path.len() + 1 + name.len()
+                    && f.starts_with(path)
+                    && f.ends_with(name)
+                    && f.as_bytes()[path.len()] == b'.'
             }
         };
         let i = match self.0.iter().position(|f| is(&f.field)) {
@@ -145,10 +148,7 @@ impl<'a, D: Dom> Engine<'a, D> {
     }
 
     fn first(&self, scope: &D::Node, selectors: &[String]) -> Option<(usize, D::Node)> {
-        selectors
-            .iter()
-            .enumerate()
-            .find_map(|(i, sel)| self.select(scope, sel, 1).into_iter().next().map(|n| (i, n)))
+        selectors.iter().enumerate().find_map(|(i, sel)| self.select(scope, sel, 1).into_iter().next().map(|n| (i, n)))
     }
 
     pub fn extract(&self, profile: &Profile) -> Extraction {
@@ -226,7 +226,8 @@ impl<'a, D: Dom> Engine<'a, D> {
                     n
                 }
                 None => {
-                    cov.reason = Some(if spec.root.is_empty() { "no heading found".into() } else { "root not found".into() });
+                    cov.reason =
+                        Some(if spec.root.is_empty() { "no heading found".into() } else { "root not found".into() });
                     return (None, cov);
                 }
             }
@@ -249,7 +250,8 @@ impl<'a, D: Dom> Engine<'a, D> {
             Value::Array(rows)
         } else {
             let empty = BTreeMap::new();
-            let (obj, found) = self.object(spec.fields.as_ref().unwrap_or(&empty), &scope, Row::plain(), "", &mut fields);
+            let (obj, found) =
+                self.object(spec.fields.as_ref().unwrap_or(&empty), &scope, Row::plain(), "", &mut fields);
             if spec.needs_a_field && !found {
                 cov.reason = Some("none of its fields was found".into());
                 cov.fields = fields.0;
@@ -283,7 +285,10 @@ impl<'a, D: Dom> Engine<'a, D> {
                     Some(r) => r.trim_start(),
                     None => continue,
                 };
-                if !(rest.is_empty() || rest.starts_with(['(', '[', ':', '—', '-']) || rest.starts_with(|c: char| c.is_ascii_digit())) {
+                if !(rest.is_empty()
+                    || rest.starts_with(['(', '[', ':', '—', '-'])
+                    || rest.starts_with(|c: char| c.is_ascii_digit()))
+                {
                     continue;
                 }
                 if let Some(n) = self.after_heading(h) {
@@ -322,7 +327,8 @@ impl<'a, D: Dom> Engine<'a, D> {
             }
             let k = key(&own);
             for (i, lk) in keys.iter().enumerate() {
-                if !seen[i] && (k == *lk || (k.starts_with(lk.as_str()) && k[lk.len()..].trim_start().starts_with(':'))) {
+                if !seen[i] && (k == *lk || (k.starts_with(lk.as_str()) && k[lk.len()..].trim_start().starts_with(':')))
+                {
                     seen[i] = true;
                 }
             }
@@ -436,7 +442,10 @@ impl<'a, D: Dom> Engine<'a, D> {
             let (obj, found) = self.object(fields, &row, r, path, cov);
             // A label row is kept only when every required field has a value ("Телефон: —").
             let complete = !by_label
-                || fields.iter().filter(|(_, f)| f.required).all(|(name, _)| obj.get(name).is_some_and(|v| !v.is_null()));
+                || fields
+                    .iter()
+                    .filter(|(_, f)| f.required)
+                    .all(|(name, _)| obj.get(name).is_some_and(|v| !v.is_null()));
             if found && complete {
                 out.push(Value::Object(obj));
             }
@@ -492,9 +501,9 @@ impl<'a, D: Dom> Engine<'a, D> {
     }
 
     fn starts_with_plain_td(&self, row: &D::Node) -> bool {
-        self.dom.first_child(row).is_some_and(|first| {
-            self.dom.tag(&first) == "td" && self.span(&first) == 1 && !self.is_header_cell(&first)
-        })
+        self.dom
+            .first_child(row)
+            .is_some_and(|first| self.dom.tag(&first) == "td" && self.span(&first) == 1 && !self.is_header_cell(&first))
     }
 
     fn row_cells(&self, row: &D::Node) -> RowCells<D::Node> {
@@ -558,7 +567,8 @@ impl<'a, D: Dom> Engine<'a, D> {
                         siblings: Vec::new(),
                         keep_siblings: false,
                     };
-                    let (obj, found) = self.object(spec.fields.as_ref().unwrap_or(&empty), &inner, inner_row, &fpath, cov);
+                    let (obj, found) =
+                        self.object(spec.fields.as_ref().unwrap_or(&empty), &inner, inner_row, &fpath, cov);
                     found_any |= found;
                     // A nested object with its own root is shown even when empty.
                     if found || !spec.root.is_empty() {
@@ -614,7 +624,13 @@ impl<'a, D: Dom> Engine<'a, D> {
     /// Reads one field: the first source that yields something wins. Returns the outcome,
     /// the winning alternative (1-based, described), and whether the value counts as "found on
     /// the page" (an `exists` source that matched nothing gives `false` but found nothing).
-    fn value(&self, spec: &Spec, scope: &D::Node, row: &mut Row<'_, D::Node>, name: &str) -> (Got, Option<usize>, bool) {
+    fn value(
+        &self,
+        spec: &Spec,
+        scope: &D::Node,
+        row: &mut Row<'_, D::Node>,
+        name: &str,
+    ) -> (Got, Option<usize>, bool) {
         let many = spec.all || spec.split.is_some();
         let mut has_exists = false;
         for (i, src) in spec.from.iter().enumerate() {
@@ -704,10 +720,14 @@ impl<'a, D: Dom> Engine<'a, D> {
         let read = spec.read.clone().unwrap_or(Read::Auto);
         // Places that give text directly.
         if let Some(marker) = &spec.url_after {
-            return url_after(self.url, marker).map(|t| vec![Raw::Text(normalize::normalize_text(&t, MAX_TEXT))]).unwrap_or_default();
+            return url_after(self.url, marker)
+                .map(|t| vec![Raw::Text(normalize::normalize_text(&t, MAX_TEXT))])
+                .unwrap_or_default();
         }
         if let Some(name) = &spec.url_param {
-            return url_param(self.url, name).map(|t| vec![Raw::Text(normalize::normalize_text(&t, MAX_TEXT))]).unwrap_or_default();
+            return url_param(self.url, name)
+                .map(|t| vec![Raw::Text(normalize::normalize_text(&t, MAX_TEXT))])
+                .unwrap_or_default();
         }
         if let Some(name) = &spec.sibling {
             return row
@@ -726,7 +746,13 @@ impl<'a, D: Dom> Engine<'a, D> {
         } else if !spec.column.is_empty() {
             let Some((table, lazy)) = row.table else { return Vec::new() };
             let Some(col) = table.column(&spec.column.0) else { return Vec::new() };
-            self.cells(lazy).cells.iter().filter(|(_, start, span)| *start <= col && col < start + span).map(|(n, _, _)| n.clone()).take(1).collect()
+            self.cells(lazy)
+                .cells
+                .iter()
+                .filter(|(_, start, span)| *start <= col && col < start + span)
+                .map(|(n, _, _)| n.clone())
+                .take(1)
+                .collect()
         } else {
             vec![scope.clone()]
         };
@@ -972,7 +998,9 @@ fn describe(src: &Source) -> String {
 
 fn uses_columns(spec: &Spec) -> bool {
     spec.from.iter().any(|s| matches!(s, Source::Full(f) if !f.column.is_empty()))
-        || (spec.rows.is_none() && spec.root.is_empty() && spec.fields.as_ref().is_some_and(|f| f.values().any(uses_columns)))
+        || (spec.rows.is_none()
+            && spec.root.is_empty()
+            && spec.fields.as_ref().is_some_and(|f| f.values().any(uses_columns)))
 }
 
 fn uses_siblings(spec: &Spec) -> bool {
@@ -1049,9 +1077,9 @@ fn normalize_one(spec: &Spec, raw: &Raw) -> Got {
             Some(c) => Ok(Some(Value::String(c.as_str().to_string()))),
             None => Err(Rejected),
         },
-        Norm::Channels => {
-            Ok(Some(Value::Array(normalize::channels(&text).into_iter().map(|c| Value::String(c.as_str().into())).collect())))
-        }
+        Norm::Channels => Ok(Some(Value::Array(
+            normalize::channels(&text).into_iter().map(|c| Value::String(c.as_str().into())).collect(),
+        ))),
         Norm::ContactKind => Ok(text_value(&text).map(|_| Value::String(normalize::contact_kind(&text).into()))),
     };
     match res {

@@ -163,7 +163,8 @@ impl Dom for HtmlDom {
     fn checked(&self, node: &NodeId) -> Option<bool> {
         let el = self.el(node)?;
         let t = el.value().attr("type").unwrap_or("").to_ascii_lowercase();
-        (el.value().name() == "input" && (t == "checkbox" || t == "radio")).then(|| el.value().attr("checked").is_some())
+        (el.value().name() == "input" && (t == "checkbox" || t == "radio"))
+            .then(|| el.value().attr("checked").is_some())
     }
 
     fn selected_text(&self, node: &NodeId) -> Option<String> {

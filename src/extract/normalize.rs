@@ -105,8 +105,7 @@ pub fn lower(s: &str) -> String {
 /// character that is not a space or punctuation mark we know.
 pub fn is_letter(c: char) -> bool {
     let u = c as u32;
-    c.is_ascii_alphabetic()
-        || matches!(u, 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x370..=0x3FF | 0x400..=0x52F)
+    c.is_ascii_alphabetic() || matches!(u, 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x370..=0x3FF | 0x400..=0x52F)
 }
 
 /// The text without invisible format characters (zero-width, bidi controls, soft hyphen).
@@ -134,8 +133,21 @@ pub fn key(s: &str) -> String {
 fn is_unstated(k: &str) -> bool {
     matches!(
         k,
-        "" | "-" | "—" | "–" | "?" | "н/д" | "нет данных" | "не указано" | "не указан" | "не указана"
-            | "неизвестно" | "не заполнено" | "n/a" | "unknown" | "not specified" | "none"
+        "" | "-"
+            | "—"
+            | "–"
+            | "?"
+            | "н/д"
+            | "нет данных"
+            | "не указано"
+            | "не указан"
+            | "не указана"
+            | "неизвестно"
+            | "не заполнено"
+            | "n/a"
+            | "unknown"
+            | "not specified"
+            | "none"
     )
 }
 
@@ -191,10 +203,30 @@ fn tokens(s: &str) -> Vec<Tok> {
 /// Month number from a Russian or English month word (any case form, abbreviations).
 fn month_word(w: &str) -> Option<u32> {
     const STEMS: [(&str, u32); 24] = [
-        ("янв", 1), ("фев", 2), ("мар", 3), ("апр", 4), ("ма", 5), ("июн", 6), ("июл", 7), ("авг", 8),
-        ("сен", 9), ("окт", 10), ("ноя", 11), ("дек", 12),
-        ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("may", 5), ("jun", 6), ("jul", 7), ("aug", 8),
-        ("sep", 9), ("oct", 10), ("nov", 11), ("dec", 12),
+        ("янв", 1),
+        ("фев", 2),
+        ("мар", 3),
+        ("апр", 4),
+        ("ма", 5),
+        ("июн", 6),
+        ("июл", 7),
+        ("авг", 8),
+        ("сен", 9),
+        ("окт", 10),
+        ("ноя", 11),
+        ("дек", 12),
+        ("jan", 1),
+        ("feb", 2),
+        ("mar", 3),
+        ("apr", 4),
+        ("may", 5),
+        ("jun", 6),
+        ("jul", 7),
+        ("aug", 8),
+        ("sep", 9),
+        ("oct", 10),
+        ("nov", 11),
+        ("dec", 12),
     ];
     if w.chars().count() < 3 {
         return None;
@@ -358,7 +390,11 @@ pub fn number(s: &str) -> Result<Option<f64>, Rejected> {
         (0, _) => (dots == 1).then_some('.'),
         _ => {
             // Both: the last one is the decimal separator.
-            if digits.rfind(',') > digits.rfind('.') { Some(',') } else { Some('.') }
+            if digits.rfind(',') > digits.rfind('.') {
+                Some(',')
+            } else {
+                Some('.')
+            }
         }
     };
     let mut plain = String::new();
@@ -394,12 +430,42 @@ pub fn boolean(s: &str) -> Result<Option<bool>, Rejected> {
         return Ok(None);
     }
     const YES: [&str; 17] = [
-        "да", "yes", "y", "true", "1", "+", "✓", "✔", "☑", "есть", "подписан", "подписано", "подписана",
-        "согласен", "согласна", "согласие есть", "on",
+        "да",
+        "yes",
+        "y",
+        "true",
+        "1",
+        "+",
+        "✓",
+        "✔",
+        "☑",
+        "есть",
+        "подписан",
+        "подписано",
+        "подписана",
+        "согласен",
+        "согласна",
+        "согласие есть",
+        "on",
     ];
     const NO: [&str; 17] = [
-        "нет", "no", "n", "false", "0", "✗", "✘", "☐", "отказ", "не подписан", "не подписано", "не подписана",
-        "не согласен", "не согласна", "согласия нет", "off", "отсутствует",
+        "нет",
+        "no",
+        "n",
+        "false",
+        "0",
+        "✗",
+        "✘",
+        "☐",
+        "отказ",
+        "не подписан",
+        "не подписано",
+        "не подписана",
+        "не согласен",
+        "не согласна",
+        "согласия нет",
+        "off",
+        "отсутствует",
     ];
     if YES.contains(&k.as_str()) {
         Ok(Some(true))
@@ -413,15 +479,34 @@ pub fn boolean(s: &str) -> Result<Option<bool>, Rejected> {
 /// One word of text to a channel: "WhatsApp", "wa", "ватсап", "Телеграм", "смс", "e-mail"...
 fn channel_word(w: &str) -> Option<Channel> {
     const EXACT: [(&str, Channel); 16] = [
-        ("wa", Channel::Whatsapp), ("whatsapp", Channel::Whatsapp), ("tg", Channel::Telegram), ("тг", Channel::Telegram),
-        ("telegram", Channel::Telegram), ("viber", Channel::Viber), ("max", Channel::Max), ("макс", Channel::Max),
-        ("sms", Channel::Sms), ("смс", Channel::Sms), ("email", Channel::Email), ("mail", Channel::Email),
-        ("call", Channel::Call), ("phone", Channel::Call), ("звонок", Channel::Call), ("звонки", Channel::Call),
+        ("wa", Channel::Whatsapp),
+        ("whatsapp", Channel::Whatsapp),
+        ("tg", Channel::Telegram),
+        ("тг", Channel::Telegram),
+        ("telegram", Channel::Telegram),
+        ("viber", Channel::Viber),
+        ("max", Channel::Max),
+        ("макс", Channel::Max),
+        ("sms", Channel::Sms),
+        ("смс", Channel::Sms),
+        ("email", Channel::Email),
+        ("mail", Channel::Email),
+        ("call", Channel::Call),
+        ("phone", Channel::Call),
+        ("звонок", Channel::Call),
+        ("звонки", Channel::Call),
     ];
     const STEMS: [(&str, Channel); 10] = [
-        ("ватсап", Channel::Whatsapp), ("вотсап", Channel::Whatsapp), ("вацап", Channel::Whatsapp),
-        ("whatsapp", Channel::Whatsapp), ("телеграм", Channel::Telegram), ("telegram", Channel::Telegram),
-        ("вайбер", Channel::Viber), ("вибер", Channel::Viber), ("почт", Channel::Email), ("звон", Channel::Call),
+        ("ватсап", Channel::Whatsapp),
+        ("вотсап", Channel::Whatsapp),
+        ("вацап", Channel::Whatsapp),
+        ("whatsapp", Channel::Whatsapp),
+        ("телеграм", Channel::Telegram),
+        ("telegram", Channel::Telegram),
+        ("вайбер", Channel::Viber),
+        ("вибер", Channel::Viber),
+        ("почт", Channel::Email),
+        ("звон", Channel::Call),
     ];
     if let Some((_, c)) = EXACT.iter().find(|(e, _)| *e == w) {
         return Some(*c);
@@ -446,7 +531,11 @@ pub fn channels(s: &str) -> Vec<Channel> {
 
 /// A contact value to its kind: an "@" means e-mail, otherwise a phone.
 pub fn contact_kind(s: &str) -> &'static str {
-    if s.contains('@') { "email" } else { "phone" }
+    if s.contains('@') {
+        "email"
+    } else {
+        "phone"
+    }
 }
 
 #[cfg(test)]

@@ -387,8 +387,13 @@ impl Profile {
         // Through a Value: the types are read with the same deserializer as everything else in
         // the .wasm (syntax errors keep their line and column).
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let p = crate::model::read_value::<Profile>(&value)
-            .map_err(|e| if e.path.is_empty() { e.message } else { format!("`{}`: {}", e.path, e.message) })?;
+        let p = crate::model::read_value::<Profile>(&value).map_err(|e| {
+            if e.path.is_empty() {
+                e.message
+            } else {
+                format!("`{}`: {}", e.path, e.message)
+            }
+        })?;
         p.validate()?;
         Ok(p)
     }
@@ -417,11 +422,17 @@ impl Profile {
             };
             let is_list = !matches!(section, Section::Patient | Section::ServiceCard);
             if rel.section.fields.is_none() || is_list != rel.section.rows.is_some() {
-                return Err(format!("related {name:?}: \"section\" needs \"fields\" (and \"rows\" for a list section)"));
+                return Err(format!(
+                    "related {name:?}: \"section\" needs \"fields\" (and \"rows\" for a list section)"
+                ));
             }
             validate_spec(&rel.section, &format!("related.{name}"), 0)?;
             let t = &rel.tryton;
-            let ident = |s: &str| !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.');
+            let ident = |s: &str| {
+                !s.is_empty()
+                    && s.len() <= 128
+                    && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
+            };
             if !ident(&t.model) {
                 return Err(format!("related {name:?}: model {:?} is not a Tryton model name", t.model));
             }
@@ -460,7 +471,13 @@ fn validate_spec(spec: &Spec, path: &str, depth: usize) -> Result<(), String> {
     }
     for s in &spec.from {
         if let Source::Full(f) = s {
-            let places = [!f.label.is_empty(), !f.column.is_empty(), f.url_after.is_some(), f.url_param.is_some(), f.sibling.is_some()];
+            let places = [
+                !f.label.is_empty(),
+                !f.column.is_empty(),
+                f.url_after.is_some(),
+                f.url_param.is_some(),
+                f.sibling.is_some(),
+            ];
             let n = places.iter().filter(|b| **b).count();
             if n > 1 {
                 return Err(format!("{path}: a source takes one of label, column, url_after, url_param, sibling"));
@@ -603,7 +620,8 @@ mod tests {
         assert!(Profile::from_json(bad).unwrap_err().contains("patients"));
         let bad = r#"{"name": "x", "sections": {"visits": {"fields": {}}}}"#;
         assert!(Profile::from_json(bad).unwrap_err().contains("rows"));
-        let bad = r#"{"name": "x", "sections": {"patient": {"fields": {"id": {"from": [{"label": "a", "column": "b"}]}}}}}"#;
+        let bad =
+            r#"{"name": "x", "sections": {"patient": {"fields": {"id": {"from": [{"label": "a", "column": "b"}]}}}}}"#;
         assert!(Profile::from_json(bad).is_err());
         let bad = r##"{"name": "x", "sections": {"patient": {"fields": {"id": {"from": ["#id"], "norm": "dat"}}}}}"##;
         assert!(Profile::from_json(bad).is_err());

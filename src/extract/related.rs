@@ -117,7 +117,8 @@ pub fn apply_replies<D: Dom>(
                 // An object section (patient, service card) is the first row of the table.
                 let object = rel.section.rows.is_none();
                 let (mut value, mut cov) = if object {
-                    let spec = super::Spec { rows: Some(super::OneOrMany(vec!["tbody tr".into()])), ..rel.section.clone() };
+                    let spec =
+                        super::Spec { rows: Some(super::OneOrMany(vec!["tbody tr".into()])), ..rel.section.clone() };
                     engine.section(section, &spec, &dom.root())
                 } else {
                     engine.section(section, &rel.section, &dom.root())
@@ -307,7 +308,9 @@ fn scalar(v: &Value, to_local: &dyn Fn(NaiveDateTime) -> Option<NaiveDateTime>) 
                     let local = to_local(utc)?;
                     local.format("%Y-%m-%dT%H:%M").to_string()
                 }
-                "date" => NaiveDate::from_ymd_opt(num("year") as i32, num("month"), num("day"))?.format("%Y-%m-%d").to_string(),
+                "date" => NaiveDate::from_ymd_opt(num("year") as i32, num("month"), num("day"))?
+                    .format("%Y-%m-%d")
+                    .to_string(),
                 "time" => format!("{:02}:{:02}", num("hour"), num("minute")),
                 "Decimal" => o.get("decimal").and_then(Value::as_str)?.to_string(),
                 _ => return None,
@@ -316,7 +319,6 @@ fn scalar(v: &Value, to_local: &dyn Fn(NaiveDateTime) -> Option<NaiveDateTime>) 
         Value::Array(_) => return None,
     })
 }
-
 
 /// "healthprof.rec_name" -> "healthprof-rec_name" (a safe attribute name).
 fn attr_name(field: &str) -> String {

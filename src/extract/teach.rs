@@ -82,7 +82,8 @@ impl Candidate {
 pub fn looks_generated(s: &str) -> bool {
     // Framework-generated names (Vuetify's "v-card", react-select's "react-select__control"
     // are stable, so "v-" and "react-" are not here).
-    const PREFIXES: &[&str] = &["ember", "ext-", "yui_", "gwt-", "jsx-", "css-", "sc-", "mui-", "ng-", "svelte-", "__", "x-auto-"];
+    const PREFIXES: &[&str] =
+        &["ember", "ext-", "yui_", "gwt-", "jsx-", "css-", "sc-", "mui-", "ng-", "svelte-", "__", "x-auto-"];
     if s.is_empty() || s.len() > 48 || s.contains(':') {
         return true;
     }
@@ -103,13 +104,39 @@ pub fn looks_generated(s: &str) -> bool {
     }
     // A hash-like token: 5+ letters and digits mixed, after a separator ("card_x7f3a", "a1b2c").
     s.split(['-', '_']).any(|tok| {
-        tok.len() >= 5 && tok.chars().all(|c| c.is_ascii_alphanumeric()) && tok.chars().any(|c| c.is_ascii_digit()) && tok.chars().any(|c| c.is_ascii_alphabetic())
+        tok.len() >= 5
+            && tok.chars().all(|c| c.is_ascii_alphanumeric())
+            && tok.chars().any(|c| c.is_ascii_digit())
+            && tok.chars().any(|c| c.is_ascii_alphabetic())
     })
 }
 
 /// Classes that say a state, not a thing: they come and go.
 fn state_class(c: &str) -> bool {
-    const STATES: &[&str] = &["active", "selected", "hover", "focus", "focused", "open", "opened", "closed", "disabled", "hidden", "visible", "show", "shown", "current", "highlight", "highlighted", "collapsed", "expanded", "checked", "loading", "in", "fade"];
+    const STATES: &[&str] = &[
+        "active",
+        "selected",
+        "hover",
+        "focus",
+        "focused",
+        "open",
+        "opened",
+        "closed",
+        "disabled",
+        "hidden",
+        "visible",
+        "show",
+        "shown",
+        "current",
+        "highlight",
+        "highlighted",
+        "collapsed",
+        "expanded",
+        "checked",
+        "loading",
+        "in",
+        "fade",
+    ];
     STATES.contains(&c) || c.starts_with("is-") || c.starts_with("has-") || c.starts_with("precall")
 }
 
@@ -140,7 +167,9 @@ fn quote(v: &str) -> String {
 /// Attributes that name a thing (in order of preference), with values that look stable.
 fn stable_attrs(step: &Step) -> Vec<String> {
     let mut out = Vec::new();
-    let good_value = |v: &str| !v.trim().is_empty() && v.chars().count() <= 60 && !looks_generated(v) && !v.chars().any(|c| c.is_ascii_digit());
+    let good_value = |v: &str| {
+        !v.trim().is_empty() && v.chars().count() <= 60 && !looks_generated(v) && !v.chars().any(|c| c.is_ascii_digit())
+    };
     let mut names: Vec<&String> = step.attrs.keys().collect();
     // name, then data-testid-like, then other data-*, itemprop, aria-label.
     let rank = |n: &str| match n {
@@ -294,7 +323,10 @@ pub fn profile_name(origin: &str) -> String {
 /// The section spec to teach into: the base profile's, else the generic profile's (which
 /// knows every section it can read by its words), else nothing.
 fn section_spec(base: &Profile, section: &str) -> Option<Spec> {
-    base.sections.get(section).cloned().or_else(|| builtin_profile("generic").and_then(|g| g.sections.get(section).cloned()))
+    base.sections
+        .get(section)
+        .cloned()
+        .or_else(|| builtin_profile("generic").and_then(|g| g.sections.get(section).cloned()))
 }
 
 /// The profile for `origin` with `source` as the first place for `target`: derived from the
@@ -360,14 +392,22 @@ pub fn teach<D: Dom>(dom: &D, base: &Profile, origin: &str, url: &str, req: &Req
         let (section, field) = req.target.split_once('.').unwrap_or((&req.target, ""));
         let cov = x.coverage.sections.iter().find(|s| s.section.as_str() == section).cloned();
         let found = cov.as_ref().is_some_and(|c| c.found);
-        let value = (!field.is_empty()).then(|| x.snapshot.get(section).and_then(|s| s.get(field)).cloned()).flatten().filter(|v| !v.is_null());
-        let hit_first = cov.as_ref().and_then(|c| c.field(field)).is_some_and(|f| f.hits.iter().any(|h| h.alternative == 1));
+        let value = (!field.is_empty())
+            .then(|| x.snapshot.get(section).and_then(|s| s.get(field)).cloned())
+            .flatten()
+            .filter(|v| !v.is_null());
+        let hit_first =
+            cov.as_ref().and_then(|c| c.field(field)).is_some_and(|f| f.hits.iter().any(|h| h.alternative == 1));
         (found, value, cov.and_then(|c| c.rows), hit_first)
     };
     let reads = |source: &Source| {
         derive(base, origin, &req.target, source).is_ok_and(|p| {
             let (found, _, _, hit_first) = read(&p);
-            if section_only { found } else { hit_first }
+            if section_only {
+                found
+            } else {
+                hit_first
+            }
         })
     };
     let mut holding = propose(&req.picked)

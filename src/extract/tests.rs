@@ -207,7 +207,9 @@ fn nested_lists_lists_of_values_channels_and_booleans() {
 
 #[test]
 fn absent_if_placeholder_means_not_read() {
-    let p = profile(json!({"name": "t", "sections": {"plans": {"root": "#plans", "absent_if": ".no-access", "rows": ".plan", "fields": {"doctor": {"from": [".d"]}}}}}));
+    let p = profile(
+        json!({"name": "t", "sections": {"plans": {"root": "#plans", "absent_if": ".no-access", "rows": ".plan", "fields": {"doctor": {"from": [".d"]}}}}}),
+    );
     let x = run("<div id=plans><p class=no-access>Нет доступа</p></div>", &p);
     assert_eq!(x.snapshot, json!({"schema": SNAPSHOT_SCHEMA}));
     assert!(x.coverage.section(Section::Plans).unwrap().reason.as_deref().unwrap().contains("absent_if"));
@@ -225,7 +227,10 @@ fn form_controls_and_templates_and_invalid_selectors() {
       Анна   Ким</textarea><input id=given value=" Анна "><select id=fam><option value=kim>Ким</option></select>
       <template><span class=hidden-in-template>Фальшивая</span></template><span class=p>Олеговна</span>"#;
     let x = run(html, &p);
-    assert_eq!(x.snapshot["patient"], json!({"full_name": "Анна Ким", "given": "Анна", "family": "kim", "patronymic": "Олеговна"}));
+    assert_eq!(
+        x.snapshot["patient"],
+        json!({"full_name": "Анна Ким", "given": "Анна", "family": "kim", "patronymic": "Олеговна"})
+    );
 }
 
 #[test]
@@ -272,7 +277,13 @@ fn extract_or_stop_stops_at_the_first_limit() {
 #[test]
 fn garbage_input_never_panics() {
     let p = builtin_profiles();
-    let pages = ["", "<", "<table><tr><td colspan=99999999999>x", "\u{0}\u{202e}<div id=x>", "<select><option selected></select>"];
+    let pages = [
+        "",
+        "<",
+        "<table><tr><td colspan=99999999999>x",
+        "\u{0}\u{202e}<div id=x>",
+        "<select><option selected></select>",
+    ];
     for page in pages {
         for prof in &p {
             let dom = HtmlDom::parse(page);
@@ -285,8 +296,11 @@ fn garbage_input_never_panics() {
 #[test]
 fn patient_key_and_profile_picking() {
     let a = profile(json!({"name": "a", "urls": ["/other/*"], "sections": {}}));
-    let b = profile(json!({"name": "b", "urls": ["/patients/*"], "signature": ["#card", ".pid"], "patient_key": [{"css": ".pid", "read": "attr:data-id"}], "sections": {}}));
-    let c = profile(json!({"name": "c", "sections": {"patient": {"root": "#card", "fields": {"id": {"from": [".pid"]}}}}}));
+    let b = profile(
+        json!({"name": "b", "urls": ["/patients/*"], "signature": ["#card", ".pid"], "patient_key": [{"css": ".pid", "read": "attr:data-id"}], "sections": {}}),
+    );
+    let c =
+        profile(json!({"name": "c", "sections": {"patient": {"root": "#card", "fields": {"id": {"from": [".pid"]}}}}}));
     let profiles = vec![a, b, c];
     let dom = HtmlDom::parse("<div id=card><span class=pid data-id=42>№ 42</span></div>");
     assert_eq!(pick_profile(&profiles, "http://h/patients/42", &dom).unwrap().name, "b");
@@ -310,7 +324,6 @@ fn builtin_profiles_parse() {
     }
 }
 
-
 #[test]
 fn word_after_map_contains_and_url_param() {
     let p = profile(json!({"name": "t", "sections": {
@@ -330,7 +343,10 @@ fn word_after_map_contains_and_url_param() {
         <ul id=a><li><span class=s>11/26/2026 2:00 PM</span><span class=st>Подтверждена (SMS)</span></li>
                  <li><span class=s>11/27/2026 9:00 AM</span><span class=st>Не подтверждена, звонили</span></li></ul>"#;
     let x = run(html, &p);
-    assert_eq!(x.snapshot["patient"], json!({"family": "Ким", "given": "Анна", "patronymic": "Олеговна", "id": "card", "timezone": "Europe/Berlin"}));
+    assert_eq!(
+        x.snapshot["patient"],
+        json!({"family": "Ким", "given": "Анна", "patronymic": "Олеговна", "id": "card", "timezone": "Europe/Berlin"})
+    );
     assert_eq!(
         x.snapshot["appointments"],
         json!([{"start": "2026-11-26T14:00", "status": "confirmed"}, {"start": "2026-11-27T09:00", "status": "booked"}])

@@ -28,7 +28,11 @@ pub struct ContractError {
 impl fmt::Display for ContractError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line > 0 {
-            write!(f, "{}: line {}, column {}: field `{}`: {}", self.input, self.line, self.column, self.path, self.message)
+            write!(
+                f,
+                "{}: line {}, column {}: field `{}`: {}",
+                self.input, self.line, self.column, self.path, self.message
+            )
         } else {
             write!(f, "{}: field `{}`: {}", self.input, self.path, self.message)
         }
@@ -192,7 +196,9 @@ pub fn snapshot_from_value(value: serde_json::Value) -> (Snapshot, Vec<InputProb
         one.insert(name, v);
         match read_value::<Snapshot>(&serde_json::Value::Object(one)) {
             Ok(parsed) => merge_section(&mut snapshot, parsed, section),
-            Err(err) => problems.push(InputProblem { section, message: format!("field `{}`: {}", err.path, err.message) }),
+            Err(err) => {
+                problems.push(InputProblem { section, message: format!("field `{}`: {}", err.path, err.message) })
+            }
         }
     }
     (snapshot, problems)
@@ -254,10 +260,19 @@ mod tests {
     #[test]
     fn read_value_names_the_bad_field_like_parse_strict() {
         let cases = [
-            (r#"{"appointments": [{"start": "2026-01-10T10:00", "status": "booked"}, {"start": "2026-01-10T10:00", "status": "maybe"}]}"#, "appointments[1].status"),
-            (r#"{"plans": [{"items": [{"name": "a", "status": "done"}, {"name": "b", "status": "done", "due": "2025-02-30"}]}]}"#, "plans[0].items[1].due"),
+            (
+                r#"{"appointments": [{"start": "2026-01-10T10:00", "status": "booked"}, {"start": "2026-01-10T10:00", "status": "maybe"}]}"#,
+                "appointments[1].status",
+            ),
+            (
+                r#"{"plans": [{"items": [{"name": "a", "status": "done"}, {"name": "b", "status": "done", "due": "2025-02-30"}]}]}"#,
+                "plans[0].items[1].due",
+            ),
             (r#"{"service_card": {"consent": {"calls": "yes"}}}"#, "service_card.consent.calls"),
-            (r#"{"visits": [{"date": "2025-01-01", "services": [{"name": "x", "price": "free"}]}]}"#, "visits[0].services[0].price"),
+            (
+                r#"{"visits": [{"date": "2025-01-01", "services": [{"name": "x", "price": "free"}]}]}"#,
+                "visits[0].services[0].price",
+            ),
         ];
         for (text, path) in cases {
             let strict = parse_strict::<Snapshot>("snapshot", text).unwrap_err();

@@ -69,8 +69,7 @@ impl Serialize for ClockTime {
 impl<'de> Deserialize<'de> for ClockTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        ClockTime::parse(&s)
-            .ok_or_else(|| de::Error::custom(format!("invalid time of day {s:?}, expected \"HH:MM\"")))
+        ClockTime::parse(&s).ok_or_else(|| de::Error::custom(format!("invalid time of day {s:?}, expected \"HH:MM\"")))
     }
 }
 
@@ -218,11 +217,20 @@ mod tests {
         let z = TzDatabase;
         let d = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
         // Moscow has no DST: +3 all year.
-        assert_eq!(local_to_utc(&z, "Europe/Moscow", d("2026-07-01 12:00")).unwrap().naive_utc(), d("2026-07-01 09:00"));
+        assert_eq!(
+            local_to_utc(&z, "Europe/Moscow", d("2026-07-01 12:00")).unwrap().naive_utc(),
+            d("2026-07-01 09:00")
+        );
         // Berlin spring gap 2026-03-29 02:30 does not exist: moved to 03:30 CEST = 01:30 UTC.
-        assert_eq!(local_to_utc(&z, "Europe/Berlin", d("2026-03-29 02:30")).unwrap().naive_utc(), d("2026-03-29 01:30"));
+        assert_eq!(
+            local_to_utc(&z, "Europe/Berlin", d("2026-03-29 02:30")).unwrap().naive_utc(),
+            d("2026-03-29 01:30")
+        );
         // Berlin autumn overlap 2026-10-25 02:30: the earlier (CEST) instant, 00:30 UTC.
-        assert_eq!(local_to_utc(&z, "Europe/Berlin", d("2026-10-25 02:30")).unwrap().naive_utc(), d("2026-10-25 00:30"));
+        assert_eq!(
+            local_to_utc(&z, "Europe/Berlin", d("2026-10-25 02:30")).unwrap().naive_utc(),
+            d("2026-10-25 00:30")
+        );
         assert!(local_to_utc(&z, "Mars/Olympus", d("2026-10-25 02:30")).is_none());
     }
 }

@@ -359,8 +359,25 @@ pub(crate) const ABBREVIATIONS: &[&str] = &[
 pub(crate) const NUMBER_SUFFIXES: &[&str] = &["ти", "ми", "х", "го", "ого", "ое", "ый", "ой", "ть", "и"];
 
 /// Function words that are often glued to the next word ("незвонить", "вбудни").
-const GLUED_PREFIXES: &[&str] =
-    &["не", "ни", "только", "в", "во", "с", "со", "до", "после", "по", "без", "через", "и", "или", "нет", "лучше", "можно"];
+const GLUED_PREFIXES: &[&str] = &[
+    "не",
+    "ни",
+    "только",
+    "в",
+    "во",
+    "с",
+    "со",
+    "до",
+    "после",
+    "по",
+    "без",
+    "через",
+    "и",
+    "или",
+    "нет",
+    "лучше",
+    "можно",
+];
 
 struct Tables {
     words: HashMap<String, Lex>,
@@ -402,10 +419,8 @@ fn build() -> Tables {
 
 /// Words worth matching with a typo: channels, days, times, people.
 fn is_content(lex: Lex) -> bool {
-    matches!(
-        lex,
-        Noun(_) | Verb(_) | Day(_) | Vague(_) | Person(_) | Prefer | Only(_) | Except | OtherDays | Advert
-    ) || lex == Neg
+    matches!(lex, Noun(_) | Verb(_) | Day(_) | Vague(_) | Person(_) | Prefer | Only(_) | Except | OtherDays | Advert)
+        || lex == Neg
 }
 
 /// Lower case, ё→е, curly apostrophe to straight.

@@ -54,7 +54,13 @@ pub fn describe(prefs: &Preferences, locale: Locale) -> String {
     }
     if !prefs.allowed.is_empty() {
         parts.push(match family(&prefs.allowed) {
-            Some(f) => if en { format!("{f} only") } else { format!("только {}", family_ru(f)) },
+            Some(f) => {
+                if en {
+                    format!("{f} only")
+                } else {
+                    format!("только {}", family_ru(f))
+                }
+            }
             None => {
                 let names = join(prefs.allowed.iter().map(|c| name(*c, en)), if en { " or " } else { " или " });
                 if en {
@@ -67,7 +73,11 @@ pub fn describe(prefs: &Preferences, locale: Locale) -> String {
     }
     if let Some(c) = prefs.preferred {
         if prefs.allowed != [c] {
-            parts.push(if en { format!("prefers {}", name(c, en)) } else { format!("предпочитает {}", name(c, en)) });
+            parts.push(if en {
+                format!("prefers {}", name(c, en))
+            } else {
+                format!("предпочитает {}", name(c, en))
+            });
         }
     }
     if !prefs.forbidden.is_empty() {
@@ -255,4 +265,3 @@ mod tests {
         assert_eq!(describe(&read("не беспокоить"), Locale::En), "Do not contact");
     }
 }
-

@@ -250,7 +250,8 @@ impl Reader<'_> {
 
     /// A time expression at `i`: (kind, first token after it).
     fn time_at(&self, i: usize, e: usize) -> Option<(AtomKind, usize)> {
-        let closed = |s: Option<Span>, end: usize| Some((s.map_or(AtomKind::Bad, |s| AtomKind::Time(s, Open::Closed)), end));
+        let closed =
+            |s: Option<Span>, end: usize| Some((s.map_or(AtomKind::Bad, |s| AtomKind::Time(s, Open::Closed)), end));
         let is_to = |k: usize| matches!(self.lex(k, e), Some(Lex::To | Lex::Before));
         let is_dash_or_to = |k: usize| k < e && (self.toks[k].t == T::Dash || is_to(k));
         match self.lex(i, e) {
@@ -512,7 +513,9 @@ impl Reader<'_> {
             false
         };
         let nothing_after = |k: usize| {
-            st[k + 1..].iter().all(|item| matches!(*item, Item::Tok(t) if matches!(toks[t].t, T::Word(Lex::Permit) | T::Dash)))
+            st[k + 1..]
+                .iter()
+                .all(|item| matches!(*item, Item::Tok(t) if matches!(toks[t].t, T::Word(Lex::Permit) | T::Dash)))
         };
 
         for (k, item) in st.iter().enumerate() {
@@ -655,7 +658,18 @@ impl Reader<'_> {
         if !meaningful && !unparsed {
             return None;
         }
-        Some(Stmt { text, phrases, atoms: stmt_atoms, atom_phrase, persons, bad_time, unparsed, inert: advert, also, myself })
+        Some(Stmt {
+            text,
+            phrases,
+            atoms: stmt_atoms,
+            atom_phrase,
+            persons,
+            bad_time,
+            unparsed,
+            inert: advert,
+            also,
+            myself,
+        })
     }
 }
 
@@ -727,7 +741,14 @@ fn on_head(phrases: &mut Vec<Phrase>, cur: &mut Option<usize>, pend: &mut Pend, 
                     return;
                 }
             }
-        } else if pend.neg && !pend.only && !pend.prefer && !pend.permit && !conj && verb && !p.has_verb && !p.neg
+        } else if pend.neg
+            && !pend.only
+            && !pend.prefer
+            && !pend.permit
+            && !conj
+            && verb
+            && !p.has_verb
+            && !p.neg
             && (h.is_generic() || p.heads == [h])
         {
             // Object first: "смс не присылать", "сообщения не писать".

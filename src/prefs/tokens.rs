@@ -11,7 +11,10 @@ use crate::model::Channel;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum T {
     Word(Lex),
-    Num { value: u32, digits: u8 },
+    Num {
+        value: u32,
+        digits: u8,
+    },
     /// ':' between digits ("12:30").
     Colon,
     /// '.' between digits ("9.30", or a date).

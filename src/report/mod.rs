@@ -68,7 +68,8 @@ fn week() -> Granularity {
 
 /// The outcome keys in the order they are shown; "none" is a contact whose outcome was not
 /// recorded.
-pub const OUTCOMES: [&str; 8] = ["reached", "booked", "callback", "declined", "no_answer", "busy", "do_not_call", "none"];
+pub const OUTCOMES: [&str; 8] =
+    ["reached", "booked", "callback", "declined", "no_answer", "busy", "do_not_call", "none"];
 
 fn outcome_key(o: Option<Outcome>) -> &'static str {
     match o {
@@ -241,9 +242,7 @@ fn bucket_index(d: NaiveDate, first: NaiveDate, by: Granularity) -> usize {
     match by {
         Granularity::Day => (d - first).num_days() as usize,
         Granularity::Week => ((bucket_start(d, by) - first).num_days() / 7) as usize,
-        Granularity::Month => {
-            ((d.year() - first.year()) * 12 + d.month() as i32 - first.month() as i32) as usize
-        }
+        Granularity::Month => ((d.year() - first.year()) * 12 + d.month() as i32 - first.month() as i32) as usize,
     }
 }
 
@@ -320,7 +319,10 @@ fn breaches(entries: &[Entry], config: &Config) -> Vec<Option<(Vec<Breach>, usiz
                     kinds.push(Breach::AttemptCap);
                 }
                 if let Some(&last) = since.last() {
-                    if cooldown > 0 && e.purpose != Some(Purpose::Reminder) && millis(e) < millis(&entries[last]) + cooldown {
+                    if cooldown > 0
+                        && e.purpose != Some(Purpose::Reminder)
+                        && millis(e) < millis(&entries[last]) + cooldown
+                    {
                         kinds.push(Breach::Cooldown);
                     }
                 }
@@ -495,7 +497,9 @@ pub fn report(entries: &[Entry], query: &Query, config: &Config) -> Result<Repor
     t.justified_share = share(t.justified, t.contacts);
     // Most contacts first; the buckets' columns follow that order.
     let mut order: Vec<usize> = (0..callers.len()).collect();
-    order.sort_by(|&a, &b| callers[b].contacts.cmp(&callers[a].contacts).then_with(|| callers[a].caller.cmp(&callers[b].caller)));
+    order.sort_by(|&a, &b| {
+        callers[b].contacts.cmp(&callers[a].contacts).then_with(|| callers[a].caller.cmp(&callers[b].caller))
+    });
     let buckets = starts
         .iter()
         .zip(per_bucket)
@@ -565,7 +569,15 @@ pub fn csv(r: &Report, query: &Query) -> String {
         Granularity::Week => "week",
         Granularity::Month => "month",
     };
-    row(vec!["report".into(), "from".into(), "to".into(), "by".into(), "caller".into(), "attempt_cap".into(), "cooldown_days".into()]);
+    row(vec![
+        "report".into(),
+        "from".into(),
+        "to".into(),
+        "by".into(),
+        "caller".into(),
+        "attempt_cap".into(),
+        "cooldown_days".into(),
+    ]);
     row(vec![
         "precall.report".into(),
         r.from.to_string(),
@@ -611,7 +623,9 @@ pub fn csv(r: &Report, query: &Query) -> String {
         row(vec![o.outcome.into(), o.count.to_string()]);
     }
     row(vec![]);
-    row(["caller", "contacts", "booked", "unanswered", "justified", "overrides", "over_cadence"].map(String::from).to_vec());
+    row(["caller", "contacts", "booked", "unanswered", "justified", "overrides", "over_cadence"]
+        .map(String::from)
+        .to_vec());
     for c in &r.callers {
         row(vec![
             who(&c.caller),
@@ -682,7 +696,8 @@ pub fn entries_from_json(text: &str) -> Result<Vec<Entry>, Invalid> {
         #[serde(default)]
         unreadable: serde::de::IgnoredAny,
     }
-    let records: Vec<Stored> = serde_json::from_str(text).map_err(|e| Invalid(format!("not a list of records: {e}")))?;
+    let records: Vec<Stored> =
+        serde_json::from_str(text).map_err(|e| Invalid(format!("not a list of records: {e}")))?;
     let mut out = Vec::new();
     for r in records {
         let clean = serde_json::from_str::<Current>(r.value.get()).ok().filter(|c| {
@@ -691,7 +706,10 @@ pub fn entries_from_json(text: &str) -> Result<Vec<Entry>, Invalid> {
             c.schema == calllog::SCHEMA
                 && c.version == calllog::VERSION
                 && c.entries.iter().all(|e| {
-                    e.origin == r.origin && e.patient == r.patient && ids.insert(e.id.as_str()) && calllog::validate(e).is_ok()
+                    e.origin == r.origin
+                        && e.patient == r.patient
+                        && ids.insert(e.id.as_str())
+                        && calllog::validate(e).is_ok()
                 })
         });
         match clean {

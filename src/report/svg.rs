@@ -57,7 +57,15 @@ fn step(max: usize) -> usize {
     let raw = (max as f64 / 4.0).max(1.0);
     let mag = 10f64.powi(raw.log10().floor() as i32);
     let f = raw / mag;
-    let nice = if f <= 1.0 { 1.0 } else if f <= 2.0 { 2.0 } else if f <= 5.0 { 5.0 } else { 10.0 };
+    let nice = if f <= 1.0 {
+        1.0
+    } else if f <= 2.0 {
+        2.0
+    } else if f <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
     (nice * mag) as usize
 }
 
@@ -136,7 +144,14 @@ pub fn contacts(report: &Report, query: &super::Query) -> String {
             );
         }
     }
-    let _ = write!(s, r#"<line class="axis-line" x1="{}" x2="{}" y1="{}" y2="{}"/>"#, D(left), D(w - right), D(y(0)), D(y(0)));
+    let _ = write!(
+        s,
+        r#"<line class="axis-line" x1="{}" x2="{}" y1="{}" y2="{}"/>"#,
+        D(left),
+        D(w - right),
+        D(y(0)),
+        D(y(0))
+    );
     s.push_str("</svg>");
     s
 }

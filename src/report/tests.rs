@@ -30,7 +30,10 @@ fn buckets_start_on_mondays_and_firsts_and_keep_the_empty_ones() {
     assert_eq!(starts, ["2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23", "2026-11-30"]);
     assert_eq!(r.buckets.iter().map(|b| b.total).collect::<Vec<_>>(), [0, 0, 0, 1, 0, 0]);
     let r = report(&e, &query("2026-10-15", "2027-01-02", Granularity::Month), &Config::default()).unwrap();
-    assert_eq!(r.buckets.iter().map(|b| b.label.as_str()).collect::<Vec<_>>(), ["окт 2026", "ноя 2026", "дек 2026", "янв 2027"]);
+    assert_eq!(
+        r.buckets.iter().map(|b| b.label.as_str()).collect::<Vec<_>>(),
+        ["окт 2026", "ноя 2026", "дек 2026", "янв 2027"]
+    );
     assert_eq!(label(d("2026-11-30"), Granularity::Week, Locale::Ru), "30.11–06.12");
     assert_eq!(label(d("2026-11-16"), Granularity::Week, Locale::En), "16–22 Nov");
     assert_eq!(label(d("2026-11-23"), Granularity::Day, Locale::Ru), "23.11");
@@ -56,7 +59,8 @@ fn shares_leave_unrecorded_outcomes_out_and_say_none_when_nothing_is_known() {
     assert_eq!(t.unanswered_share, Some(0.5));
     assert_eq!(t.justified_share, Some(1.0 / 3.0));
     let only_unknown = vec![entry("c", "p3", "2026-11-18T12:00:00+03:00", None, json!({}))];
-    let t = report(&only_unknown, &query("2026-11-18", "2026-11-18", Granularity::Day), &Config::default()).unwrap().totals;
+    let t =
+        report(&only_unknown, &query("2026-11-18", "2026-11-18", Granularity::Day), &Config::default()).unwrap().totals;
     assert_eq!((t.booked_share, t.unanswered_share), (None, None));
 }
 
@@ -81,7 +85,8 @@ fn cadence_counts_the_cap_the_cooldown_and_a_request_not_to_be_contacted() {
         entry("d2", "p4", "2026-11-10T10:00:00+03:00", None, json!({})),
     ];
     let r = report(&e, &query("2026-11-01", "2026-11-30", Granularity::Month), &cfg).unwrap();
-    let rows: Vec<(String, usize, Vec<Breach>)> = r.cadence.iter().map(|c| (c.patient.clone(), c.breaches, c.kinds.clone())).collect();
+    let rows: Vec<(String, usize, Vec<Breach>)> =
+        r.cadence.iter().map(|c| (c.patient.clone(), c.breaches, c.kinds.clone())).collect();
     assert_eq!(rows.len(), 3, "{rows:?}");
     assert!(rows.contains(&("p1".into(), 1, vec![Breach::AttemptCap])));
     // b2 (a reminder) is exempt from the cooldown, b3 is not; b3 also meets two unanswered (cap 2).
@@ -94,8 +99,14 @@ fn cadence_counts_the_cap_the_cooldown_and_a_request_not_to_be_contacted() {
 fn the_caller_filter_applies_to_everything_shown_but_the_list_of_callers() {
     let e = vec![
         entry("a", "p1", "2026-11-18T10:00:00+03:00", Some("booked"), json!({"caller": "Анна"})),
-        entry("b", "p2", "2026-11-18T11:00:00+03:00", Some("no_answer"), json!({"caller": "Борис",
-            "override": {"reason": "пациент просил", "rules": ["cooldown"]}})),
+        entry(
+            "b",
+            "p2",
+            "2026-11-18T11:00:00+03:00",
+            Some("no_answer"),
+            json!({"caller": "Борис",
+            "override": {"reason": "пациент просил", "rules": ["cooldown"]}}),
+        ),
         entry("c", "p3", "2026-11-18T12:00:00+03:00", Some("reached"), json!({})),
     ];
     let mut q = query("2026-11-18", "2026-11-18", Granularity::Day);
@@ -110,8 +121,14 @@ fn the_caller_filter_applies_to_everything_shown_but_the_list_of_callers() {
 
 #[test]
 fn csv_defuses_formulas_and_quotes_and_svg_escapes_names() {
-    let e = vec![entry("a", "p1", "2026-11-18T10:00:00+03:00", Some("no_answer"), json!({
-        "caller": "=HYPERLINK(\"x\")<script>", "override": {"reason": "+1, \"срочно\"", "rules": ["attempts_exceeded"]}}))];
+    let e = vec![entry(
+        "a",
+        "p1",
+        "2026-11-18T10:00:00+03:00",
+        Some("no_answer"),
+        json!({
+        "caller": "=HYPERLINK(\"x\")<script>", "override": {"reason": "+1, \"срочно\"", "rules": ["attempts_exceeded"]}}),
+    )];
     let q = query("2026-11-18", "2026-11-18", Granularity::Day);
     let r = report(&e, &q, &Config::default()).unwrap();
     let text = csv(&r, &q);
@@ -138,7 +155,8 @@ fn stored_records_read_fast_when_clean_and_through_load_otherwise() {
         {"id": "b", "origin": "https://mis.example", "patient": "p2", "at": "2026-11-18T10:00:00+03:00", "outcome": "busy"},
         {"id": "b", "origin": "https://mis.example", "patient": "p2", "at": "2026-11-18T10:00:00+03:00", "outcome": "busy"},
         {"id": "c", "origin": "https://mis.example", "patient": "p2", "at": "not a time"}]});
-    let v0 = json!([{"at": "2026-11-18T10:00:00+03:00", "channel": "call", "direction": "out", "outcome": "no_answer"}]);
+    let v0 =
+        json!([{"at": "2026-11-18T10:00:00+03:00", "channel": "call", "direction": "out", "outcome": "no_answer"}]);
     let records = json!([
         {"origin": "https://mis.example", "patient": "p1", "value": good},
         {"origin": "https://mis.example", "patient": "p2", "value": mixed},

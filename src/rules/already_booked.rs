@@ -47,22 +47,30 @@ fn check(f: &Facts, out: &mut Out) {
     let Some(first) = f.upcoming.first() else { return };
     let phrase = appointment_phrase(f, first);
     let head = tr(f.locale, || format!("Уже {}: {phrase}", booked_word(f)), || format!("Already booked: {phrase}"));
-    let evidence: Vec<String> = f.upcoming.iter().take(3).map(|u| {
-        let mut s = appointment_phrase(f, u);
-        if let Some(service) = &u.appointment.service {
-            if !s.contains(service.as_str()) {
-                s.push_str(&format!(" — {service}"));
+    let evidence: Vec<String> = f
+        .upcoming
+        .iter()
+        .take(3)
+        .map(|u| {
+            let mut s = appointment_phrase(f, u);
+            if let Some(service) = &u.appointment.service {
+                if !s.contains(service.as_str()) {
+                    s.push_str(&format!(" — {service}"));
+                }
             }
-        }
-        s
-    }).collect();
+            s
+        })
+        .collect();
     match f.purpose {
-        Some(Purpose::Invite) | Some(Purpose::Offer) => {
-            out.block(tr(f.locale, || format!("{head} — не приглашайте"), || format!("{head} — do not invite")), evidence)
-        }
+        Some(Purpose::Invite) | Some(Purpose::Offer) => out
+            .block(tr(f.locale, || format!("{head} — не приглашайте"), || format!("{head} — do not invite")), evidence),
         Some(Purpose::Reminder) | Some(Purpose::Followup) => out.info(head, evidence),
         None => out.warn(
-            tr(f.locale, || format!("{head} — без приглашений, напоминание уместно"), || format!("{head} — no invitation; a reminder is fine")),
+            tr(
+                f.locale,
+                || format!("{head} — без приглашений, напоминание уместно"),
+                || format!("{head} — no invitation; a reminder is fine"),
+            ),
             evidence,
         ),
     }

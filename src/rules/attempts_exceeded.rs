@@ -43,7 +43,8 @@ pub fn attempts_phrase(f: &Facts, n: u64, all_calls: bool) -> String {
 }
 
 fn check(f: &Facts, out: &mut Out) {
-    let attempts: Vec<_> = f.since_last_reach().iter().filter(|e| e.is_unanswered_attempt() && f.same_purpose(e)).collect();
+    let attempts: Vec<_> =
+        f.since_last_reach().iter().filter(|e| e.is_unanswered_attempt() && f.same_purpose(e)).collect();
     let n = attempts.len() as u64;
     if n == 0 {
         return;
@@ -60,7 +61,11 @@ fn check(f: &Facts, out: &mut Out) {
         .take(5)
         .map(|e| {
             let ch = e.channel.map(|c| super::text::channel_name(f.locale, c)).unwrap_or("?");
-            let src = if e.own { tr(f.locale, || " (журнал расширения)".into(), || " (extension log)".into()) } else { String::new() };
+            let src = if e.own {
+                tr(f.locale, || " (журнал расширения)".into(), || " (extension log)".into())
+            } else {
+                String::new()
+            };
             format!("{} {ch}{src}", short_date_time(f.locale, e.local))
         })
         .collect();
@@ -68,7 +73,11 @@ fn check(f: &Facts, out: &mut Out) {
         out.block(tr(f.locale, || format!("{what} — остановитесь"), || format!("{what} — stop")), evidence);
     } else {
         out.warn(
-            tr(f.locale, || format!("{what} — следующая попытка последняя"), || format!("{what} — the next attempt is the last")),
+            tr(
+                f.locale,
+                || format!("{what} — следующая попытка последняя"),
+                || format!("{what} — the next attempt is the last"),
+            ),
             evidence,
         );
     }

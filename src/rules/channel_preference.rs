@@ -45,7 +45,9 @@ fn messages_refused(f: &Facts) -> bool {
 
 /// Calls are not among the allowed channels, or are forbidden.
 pub fn calls_excluded(f: &Facts) -> bool {
-    f.prefs.as_ref().is_some_and(|p| p.forbidden.contains(&Channel::Call) || (!p.allowed.is_empty() && !p.allowed.contains(&Channel::Call)))
+    f.prefs.as_ref().is_some_and(|p| {
+        p.forbidden.contains(&Channel::Call) || (!p.allowed.is_empty() && !p.allowed.contains(&Channel::Call))
+    })
 }
 
 /// The written channel to use: preferred, then the one agreed for the recall at hand, then
@@ -91,13 +93,18 @@ pub fn call_channel(f: &Facts) -> Option<Channel> {
             return Some(p);
         }
     }
-    if available(f, Channel::Call) { Some(Channel::Call) } else { message_channel(f) }
+    if available(f, Channel::Call) {
+        Some(Channel::Call)
+    } else {
+        message_channel(f)
+    }
 }
 
 fn check(f: &Facts, out: &mut Out) {
     let loc = f.locale;
     if let Some(p) = &f.prefs {
-        let windows = if p.windows.is_empty() { String::new() } else { format!(", {}", windows_phrase(loc, &p.windows)) };
+        let windows =
+            if p.windows.is_empty() { String::new() } else { format!(", {}", windows_phrase(loc, &p.windows)) };
         let notes: Vec<String> = f.service_card().map(|c| c.notes.clone()).unwrap_or_default();
         if calls_excluded(f) {
             let msgs: Vec<&str> = p.allowed.iter().filter(|c| c.is_message()).map(|c| channel_name(loc, *c)).collect();
@@ -110,19 +117,35 @@ fn check(f: &Facts, out: &mut Out) {
             out.push(Severity::Warn, Effect::MessageOnly, format!("{head}{windows}"), notes.clone());
         } else if let Some(pref) = p.preferred {
             let name = channel_name(loc, pref);
-            out.info(tr(loc, || format!("Предпочитает: {name}{windows}"), || format!("Prefers: {name}{windows}")), notes.clone());
+            out.info(
+                tr(loc, || format!("Предпочитает: {name}{windows}"), || format!("Prefers: {name}{windows}")),
+                notes.clone(),
+            );
         } else if !windows.is_empty() {
             let w = windows_phrase(loc, &p.windows);
             out.info(tr(loc, || format!("Удобное время: {w}"), || format!("Convenient time: {w}")), notes.clone());
         }
         if let Some(person) = &p.contact_person {
-            out.info(tr(loc, || format!("Связываться через: {person}"), || format!("Contact through: {person}")), vec![]);
+            out.info(
+                tr(loc, || format!("Связываться через: {person}"), || format!("Contact through: {person}")),
+                vec![],
+            );
         }
         if !p.ambiguous.is_empty() {
-            out.warn(tr(loc, || "Неоднозначно в заметках — уточните".into(), || "Ambiguous notes — check them".into()), p.ambiguous.clone());
+            out.warn(
+                tr(loc, || "Неоднозначно в заметках — уточните".into(), || "Ambiguous notes — check them".into()),
+                p.ambiguous.clone(),
+            );
         }
         if !p.unparsed.is_empty() {
-            out.info(tr(loc, || "Заметки не разобраны — прочтите сами".into(), || "Notes not understood — read them yourself".into()), p.unparsed.clone());
+            out.info(
+                tr(
+                    loc,
+                    || "Заметки не разобраны — прочтите сами".into(),
+                    || "Notes not understood — read them yourself".into(),
+                ),
+                p.unparsed.clone(),
+            );
         }
         // The chosen messenger must be on some number.
         let wanted = p.preferred.filter(|c| c.is_message()).or_else(|| match p.allowed.as_slice() {
@@ -132,8 +155,14 @@ fn check(f: &Facts, out: &mut Out) {
         if let (Some(c), Some(_)) = (wanted, f.contacts()) {
             if !available(f, c) {
                 let name = channel_name(loc, c);
-                out.warn(tr(loc, || format!("{name} не отмечен ни на одном номере — уточните номер"),
-                            || format!("No number is marked for {name} — check the number")), vec![]);
+                out.warn(
+                    tr(
+                        loc,
+                        || format!("{name} не отмечен ни на одном номере — уточните номер"),
+                        || format!("No number is marked for {name} — check the number"),
+                    ),
+                    vec![],
+                );
             }
         }
     }

@@ -41,13 +41,28 @@ fn check(f: &Facts, out: &mut Out) {
     let range = hours_phrase(h.from, h.to);
     let next = next_phrase(f);
     let msg = match &next {
-        Some(n) => tr(loc, || format!("У пациента {now} — звонки и сообщения {range}; ближайшее время: {n}"),
-                      || format!("It is {now} for the patient — contact {range} only; next: {n}")),
-        None => tr(loc, || format!("У пациента {now} — звонки и сообщения {range}"), || format!("It is {now} for the patient — contact {range} only")),
+        Some(n) => tr(
+            loc,
+            || format!("У пациента {now} — звонки и сообщения {range}; ближайшее время: {n}"),
+            || format!("It is {now} for the patient — contact {range} only; next: {n}"),
+        ),
+        None => tr(
+            loc,
+            || format!("У пациента {now} — звонки и сообщения {range}"),
+            || format!("It is {now} for the patient — contact {range} only"),
+        ),
     };
-    let mut evidence = vec![tr(loc, || format!("часовой пояс пациента: {}", f.patient_zone), || format!("patient's time zone: {}", f.patient_zone))];
+    let mut evidence = vec![tr(
+        loc,
+        || format!("часовой пояс пациента: {}", f.patient_zone),
+        || format!("patient's time zone: {}", f.patient_zone),
+    )];
     if f.patient().is_none() {
-        evidence.push(tr(loc, || "пояс пациента не прочитан — взят пояс клиники".into(), || "patient's zone not read — the clinic's zone is assumed".into()));
+        evidence.push(tr(
+            loc,
+            || "пояс пациента не прочитан — взят пояс клиники".into(),
+            || "patient's zone not read — the clinic's zone is assumed".into(),
+        ));
     }
     out.push(Severity::Warn, Effect::Wait { until: None }, msg, evidence);
 }

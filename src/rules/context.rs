@@ -12,8 +12,8 @@ use super::facts::Facts;
 const MAX_ITEMS: usize = 10;
 
 pub fn build(f: &Facts) -> Value {
-    let last_visit = f.visits().map(|visits| {
-        match visits.iter().filter(|v| v.date <= f.today).max_by_key(|v| v.date) {
+    let last_visit =
+        f.visits().map(|visits| match visits.iter().filter(|v| v.date <= f.today).max_by_key(|v| v.date) {
             Some(v) => json!({
                 "date": v.date,
                 "doctor": v.doctor,
@@ -21,12 +21,12 @@ pub fn build(f: &Facts) -> Value {
                 "services": v.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
             }),
             None => Value::Null,
-        }
-    });
+        });
     let open_plan_items = f.plans().map(|plans| {
         let mut items = Vec::new();
         for p in plans.iter().filter(|p| p.decision != Some(PlanDecision::Declined)) {
-            for i in p.items.iter().filter(|i| matches!(i.status, PlanItemStatus::Planned | PlanItemStatus::Scheduled)) {
+            for i in p.items.iter().filter(|i| matches!(i.status, PlanItemStatus::Planned | PlanItemStatus::Scheduled))
+            {
                 if items.len() >= MAX_ITEMS {
                     break;
                 }
@@ -71,7 +71,11 @@ pub fn build(f: &Facts) -> Value {
     let attempts = f.log.as_ref().map(|_| {
         let since = f.since_last_reach();
         let unanswered = since.iter().filter(|e| e.is_unanswered_attempt()).count();
-        let last = since.iter().rev().find(|e| e.is_unanswered_attempt()).map(|e| crate::model::datefmt::iso_date_time(e.local));
+        let last = since
+            .iter()
+            .rev()
+            .find(|e| e.is_unanswered_attempt())
+            .map(|e| crate::model::datefmt::iso_date_time(e.local));
         json!({"unanswered_since_reached": unanswered, "last_unanswered": last})
     });
     json!({

@@ -40,8 +40,11 @@ fn check(f: &Facts, out: &mut Out) {
     let evidence = vec![tr(loc, || format!("попытка без ответа {when}"), || format!("unanswered attempt {when}"))];
     if f.purpose == Some(Purpose::Reminder) {
         out.warn(
-            tr(loc, || format!("Попытка без ответа {when} — напомните сообщением, не звоните повторно"),
-               || format!("Unanswered attempt {when} — remind by message, do not call again")),
+            tr(
+                loc,
+                || format!("Попытка без ответа {when} — напомните сообщением, не звоните повторно"),
+                || format!("Unanswered attempt {when} — remind by message, do not call again"),
+            ),
             evidence,
         );
         return;
@@ -49,8 +52,11 @@ fn check(f: &Facts, out: &mut Out) {
     out.push(
         Severity::Warn,
         Effect::Wait { until: Some(until) },
-        tr(loc, || format!("Попытка без ответа {when} — пауза {pause}, до {until_local}"),
-           || format!("Unanswered attempt {when} — {pause} pause, until {until_local}")),
+        tr(
+            loc,
+            || format!("Попытка без ответа {when} — пауза {pause}, до {until_local}"),
+            || format!("Unanswered attempt {when} — {pause} pause, until {until_local}"),
+        ),
         evidence,
     );
 }

@@ -24,7 +24,11 @@ fn check(f: &Facts, out: &mut Out) {
     let mut evidence = Vec::new();
     if let Some(card) = f.service_card() {
         if card.do_not_contact == Some(true) {
-            evidence.push(tr(loc, || "сервисная карта: отметка «не беспокоить»".into(), || "service card: do-not-contact flag".into()));
+            evidence.push(tr(
+                loc,
+                || "сервисная карта: отметка «не беспокоить»".into(),
+                || "service card: do-not-contact flag".into(),
+            ));
         }
     }
     if let Some(p) = &f.prefs {
@@ -36,11 +40,19 @@ fn check(f: &Facts, out: &mut Out) {
     if let Some(log) = &f.log {
         if let Some(e) = log.iter().rev().find(|e| e.outcome == Outcome::DoNotCall) {
             let date = full_date(loc, e.local.date());
-            evidence.push(tr(loc, || format!("журнал {date}: просил не звонить"), || format!("log {date}: asked not to be called")));
+            evidence.push(tr(
+                loc,
+                || format!("журнал {date}: просил не звонить"),
+                || format!("log {date}: asked not to be called"),
+            ));
         }
     }
     if !evidence.is_empty() {
-        let msg = tr(loc, || "Просил не беспокоить — не звоните и не пишите".into(), || "Asked not to be contacted — do not call or write".into());
+        let msg = tr(
+            loc,
+            || "Просил не беспокоить — не звоните и не пишите".into(),
+            || "Asked not to be contacted — do not call or write".into(),
+        );
         out.block(msg, evidence);
     }
 }

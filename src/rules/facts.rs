@@ -135,8 +135,10 @@ impl<'a> Facts<'a> {
         };
         let clinic_zone: &str = &config.timezone;
         let now = request.now;
-        let today = utc_to_local(zones, clinic_zone, now).ok_or_else(|| zone_error("config", "timezone", clinic_zone))?.date();
-        let now_patient = utc_to_local(zones, patient_zone, now).ok_or_else(|| zone_error("snapshot", "patient.timezone", patient_zone))?;
+        let today =
+            utc_to_local(zones, clinic_zone, now).ok_or_else(|| zone_error("config", "timezone", clinic_zone))?.date();
+        let now_patient = utc_to_local(zones, patient_zone, now)
+            .ok_or_else(|| zone_error("snapshot", "patient.timezone", patient_zone))?;
 
         let mut facts = Facts {
             request,
@@ -186,37 +188,81 @@ impl<'a> Facts<'a> {
     }
 
     pub fn patient(&self) -> Option<&'a Patient> {
-        if self.is_read(Section::Patient) { self.snapshot.patient.as_ref() } else { None }
+        if self.is_read(Section::Patient) {
+            self.snapshot.patient.as_ref()
+        } else {
+            None
+        }
     }
     pub fn contacts(&self) -> Option<&'a [Contact]> {
-        if self.is_read(Section::Contacts) { self.snapshot.contacts.as_deref() } else { None }
+        if self.is_read(Section::Contacts) {
+            self.snapshot.contacts.as_deref()
+        } else {
+            None
+        }
     }
     pub fn service_card(&self) -> Option<&'a ServiceCard> {
-        if self.is_read(Section::ServiceCard) { self.snapshot.service_card.as_ref() } else { None }
+        if self.is_read(Section::ServiceCard) {
+            self.snapshot.service_card.as_ref()
+        } else {
+            None
+        }
     }
     pub fn appointments(&self) -> Option<&'a [Appointment]> {
-        if self.is_read(Section::Appointments) { self.snapshot.appointments.as_deref() } else { None }
+        if self.is_read(Section::Appointments) {
+            self.snapshot.appointments.as_deref()
+        } else {
+            None
+        }
     }
     pub fn visits(&self) -> Option<&'a [Visit]> {
-        if self.is_read(Section::Visits) { self.snapshot.visits.as_deref() } else { None }
+        if self.is_read(Section::Visits) {
+            self.snapshot.visits.as_deref()
+        } else {
+            None
+        }
     }
     pub fn refusals(&self) -> Option<&'a [Refusal]> {
-        if self.is_read(Section::Refusals) { self.snapshot.refusals.as_deref() } else { None }
+        if self.is_read(Section::Refusals) {
+            self.snapshot.refusals.as_deref()
+        } else {
+            None
+        }
     }
     pub fn plans(&self) -> Option<&'a [Plan]> {
-        if self.is_read(Section::Plans) { self.snapshot.plans.as_deref() } else { None }
+        if self.is_read(Section::Plans) {
+            self.snapshot.plans.as_deref()
+        } else {
+            None
+        }
     }
     pub fn recalls(&self) -> Option<&'a [Recall]> {
-        if self.is_read(Section::Recalls) { self.snapshot.recalls.as_deref() } else { None }
+        if self.is_read(Section::Recalls) {
+            self.snapshot.recalls.as_deref()
+        } else {
+            None
+        }
     }
     pub fn relatives(&self) -> Option<&'a [Relative]> {
-        if self.is_read(Section::Relatives) { self.snapshot.relatives.as_deref() } else { None }
+        if self.is_read(Section::Relatives) {
+            self.snapshot.relatives.as_deref()
+        } else {
+            None
+        }
     }
     pub fn communications(&self) -> Option<&'a [Communication]> {
-        if self.is_read(Section::Communications) { self.snapshot.communications.as_deref() } else { None }
+        if self.is_read(Section::Communications) {
+            self.snapshot.communications.as_deref()
+        } else {
+            None
+        }
     }
     pub fn feedback(&self) -> Option<&'a [Feedback]> {
-        if self.is_read(Section::Feedback) { self.snapshot.feedback.as_deref() } else { None }
+        if self.is_read(Section::Feedback) {
+            self.snapshot.feedback.as_deref()
+        } else {
+            None
+        }
     }
 
     /// The instant of a snapshot date-time; a naive one is in the clinic's zone.

@@ -35,10 +35,18 @@ fn check(f: &Facts, out: &mut Out) {
     let Some(latest) = open.iter().max_by_key(|x| x.date) else { return };
     let loc = f.locale;
     let when = latest.date.map(|d| format!(" {}", full_date(loc, d))).unwrap_or_default();
-    let quote = latest.text.as_deref().map(|t| {
-        let short: String = t.chars().take(120).collect();
-        if short.len() < t.len() { format!(": «{short}…»") } else { format!(": «{short}»") }
-    }).unwrap_or_default();
+    let quote = latest
+        .text
+        .as_deref()
+        .map(|t| {
+            let short: String = t.chars().take(120).collect();
+            if short.len() < t.len() {
+                format!(": «{short}…»")
+            } else {
+                format!(": «{short}»")
+            }
+        })
+        .unwrap_or_default();
     let evidence = open
         .iter()
         .map(|x| {
@@ -48,16 +56,20 @@ fn check(f: &Facts, out: &mut Out) {
         .collect();
     if f.purpose == Some(Purpose::Reminder) {
         out.warn(
-            tr(loc,
-               || format!("Негативный отзыв{when}{quote} — только напоминание, ничего не предлагать"),
-               || format!("Negative feedback{when}{quote} — the reminder only, offer nothing")),
+            tr(
+                loc,
+                || format!("Негативный отзыв{when}{quote} — только напоминание, ничего не предлагать"),
+                || format!("Negative feedback{when}{quote} — the reminder only, offer nothing"),
+            ),
             evidence,
         );
     } else {
         out.block(
-            tr(loc,
-               || format!("Негативный отзыв{when}{quote} — не звонить: передайте менеджеру"),
-               || format!("Negative feedback{when}{quote} — do not call: hand over to a manager")),
+            tr(
+                loc,
+                || format!("Негативный отзыв{when}{quote} — не звонить: передайте менеджеру"),
+                || format!("Negative feedback{when}{quote} — do not call: hand over to a manager"),
+            ),
             evidence,
         );
     }

@@ -28,7 +28,9 @@ pub fn call_agreed(f: &Facts) -> Option<bool> {
     let card = f.service_card()?;
     match card.consent.as_ref().and_then(|c| c.calls) {
         Some(v) => Some(v),
-        None => Some(f.prefs.as_ref().is_some_and(|p| p.allowed.contains(&Channel::Call) || p.preferred == Some(Channel::Call))),
+        None => Some(
+            f.prefs.as_ref().is_some_and(|p| p.allowed.contains(&Channel::Call) || p.preferred == Some(Channel::Call)),
+        ),
     }
 }
 
@@ -40,13 +42,19 @@ fn check(f: &Facts, out: &mut Out) {
     let loc = f.locale;
     let evidence = vec![match card.consent.as_ref().and_then(|c| c.calls) {
         Some(false) => tr(loc, || "согласие на звонки: нет".into(), || "consent to calls: no".into()),
-        _ => tr(loc, || "согласие на звонки не отмечено, в заметках договорённости нет".into(),
-                || "consent to calls not recorded; no agreement in the notes".into()),
+        _ => tr(
+            loc,
+            || "согласие на звонки не отмечено, в заметках договорённости нет".into(),
+            || "consent to calls not recorded; no agreement in the notes".into(),
+        ),
     }];
     if card.consent.as_ref().and_then(|c| c.messages) == Some(false) {
         out.block(
-            tr(loc, || "Нет согласия ни на звонки, ни на сообщения — не связывайтесь".into(),
-               || "No agreement to calls or to messages — do not contact".into()),
+            tr(
+                loc,
+                || "Нет согласия ни на звонки, ни на сообщения — не связывайтесь".into(),
+                || "No agreement to calls or to messages — do not contact".into(),
+            ),
             evidence,
         );
         return;
@@ -54,7 +62,11 @@ fn check(f: &Facts, out: &mut Out) {
     out.push(
         Severity::Warn,
         Effect::MessageOnly,
-        tr(loc, || "Нет согласия на звонки — только сообщение".into(), || "No agreement to be called — a message only".into()),
+        tr(
+            loc,
+            || "Нет согласия на звонки — только сообщение".into(),
+            || "No agreement to be called — a message only".into(),
+        ),
         evidence,
     );
 }

@@ -28,8 +28,11 @@ fn check(f: &Facts, out: &mut Out) {
         out.push(
             Severity::Warn,
             Effect::MessageOnly,
-            tr(loc, || "Нет обоснованного повода для звонка — не больше сообщения".into(),
-               || "No justified reason to call — a message at most".into()),
+            tr(
+                loc,
+                || "Нет обоснованного повода для звонка — не больше сообщения".into(),
+                || "No justified reason to call — a message at most".into(),
+            ),
             vec![],
         );
         return;
@@ -39,11 +42,17 @@ fn check(f: &Facts, out: &mut Out) {
         return;
     }
     let msg = if f.reasons.iter().all(|r| r.kind == ReasonKind::AppointmentReminder) {
-        tr(loc, || "Повод — напоминание о записи: достаточно сообщения".into(),
-           || "The reason is a reminder of the appointment: a message is enough".into())
+        tr(
+            loc,
+            || "Повод — напоминание о записи: достаточно сообщения".into(),
+            || "The reason is a reminder of the appointment: a message is enough".into(),
+        )
     } else {
-        tr(loc, || "Напоминание согласовано сообщением — не звоните".into(),
-           || "The reminder was agreed as a message — do not call".into())
+        tr(
+            loc,
+            || "Напоминание согласовано сообщением — не звоните".into(),
+            || "The reminder was agreed as a message — do not call".into(),
+        )
     };
     out.push(Severity::Info, Effect::MessageOnly, msg, vec![]);
 }

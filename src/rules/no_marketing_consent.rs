@@ -32,12 +32,19 @@ fn check(f: &Facts, out: &mut Out) {
     }];
     match f.purpose {
         Some(p) if p.is_advertising() => out.block(
-            tr(f.locale, || "Нет согласия на рекламу — предложение и акции нельзя (38-ФЗ ст. 18)".into(),
-               || "No consent to advertising — no offer or promotion (38-FZ art. 18)".into()),
+            tr(
+                f.locale,
+                || "Нет согласия на рекламу — предложение и акции нельзя (38-ФЗ ст. 18)".into(),
+                || "No consent to advertising — no offer or promotion (38-FZ art. 18)".into(),
+            ),
             evidence,
         ),
         None => out.info(
-            tr(f.locale, || "Нет согласия на рекламу — без акций и предложений".into(), || "No consent to advertising — no promotions or offers".into()),
+            tr(
+                f.locale,
+                || "Нет согласия на рекламу — без акций и предложений".into(),
+                || "No consent to advertising — no promotions or offers".into(),
+            ),
             evidence,
         ),
         Some(_) => {}

@@ -29,13 +29,20 @@ fn check(f: &Facts, out: &mut Out) {
     }
     let loc = f.locale;
     let wanted = windows_phrase(loc, &prefs.windows);
-    let evidence = vec![tr(loc, || format!("часовой пояс пациента: {}", f.patient_zone), || format!("patient's time zone: {}", f.patient_zone))];
+    let evidence = vec![tr(
+        loc,
+        || format!("часовой пояс пациента: {}", f.patient_zone),
+        || format!("patient's time zone: {}", f.patient_zone),
+    )];
     if f.schedule.is_empty() {
         out.push(
             Severity::Warn,
             Effect::Wait { until: None },
-            tr(loc, || format!("Окно пациента ({wanted}) вне часов звонков клиники — уточните у пациента"),
-               || format!("The patient's window ({wanted}) is outside the clinic's calling hours — ask the patient")),
+            tr(
+                loc,
+                || format!("Окно пациента ({wanted}) вне часов звонков клиники — уточните у пациента"),
+                || format!("The patient's window ({wanted}) is outside the clinic's calling hours — ask the patient"),
+            ),
             evidence,
         );
         return;
@@ -44,8 +51,16 @@ fn check(f: &Facts, out: &mut Out) {
         return;
     }
     let msg = match next_phrase(f) {
-        Some(n) => tr(loc, || format!("Сейчас не время пациента ({wanted}); ближайшее: {n}"), || format!("Outside the patient's hours ({wanted}); next: {n}")),
-        None => tr(loc, || format!("Сейчас не время пациента ({wanted})"), || format!("Outside the patient's hours ({wanted})")),
+        Some(n) => tr(
+            loc,
+            || format!("Сейчас не время пациента ({wanted}); ближайшее: {n}"),
+            || format!("Outside the patient's hours ({wanted}); next: {n}"),
+        ),
+        None => tr(
+            loc,
+            || format!("Сейчас не время пациента ({wanted})"),
+            || format!("Outside the patient's hours ({wanted})"),
+        ),
     };
     out.push(Severity::Warn, Effect::Wait { until: None }, msg, evidence);
 }

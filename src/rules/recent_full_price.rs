@@ -35,7 +35,11 @@ pub fn amount(f: &Facts, v: f64) -> String {
         }
         out.push(c);
     }
-    if whole < 0 { format!("-{out}") } else { out }
+    if whole < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
 }
 
 fn check(f: &Facts, out: &mut Out) {
@@ -93,7 +97,11 @@ fn check(f: &Facts, out: &mut Out) {
     } else {
         let names = recent.iter().map(|r| r.0).collect::<Vec<_>>().join(", ");
         out.info(
-            tr(loc, || format!("Без скидки на недавно оплаченное: {names}"), || format!("No discount on what was just paid: {names}")),
+            tr(
+                loc,
+                || format!("Без скидки на недавно оплаченное: {names}"),
+                || format!("No discount on what was just paid: {names}"),
+            ),
             evidence,
         );
     }

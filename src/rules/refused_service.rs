@@ -58,7 +58,10 @@ fn check(f: &Facts, out: &mut Out) {
             out.warn(msg, evidence);
         }
     } else if f.purpose == Some(Purpose::Offer) && f.config.campaigns.is_empty() {
-        out.warn(tr(loc, || format!("Не предлагать: {services} (отказ)"), || format!("Do not offer: {services} (refused)")), evidence);
+        out.warn(
+            tr(loc, || format!("Не предлагать: {services} (отказ)"), || format!("Do not offer: {services} (refused)")),
+            evidence,
+        );
     } else {
         out.info(tr(loc, || format!("Отказ: {services}"), || format!("Refused: {services}")), evidence);
     }

@@ -56,8 +56,11 @@ fn check(f: &Facts, out: &mut Out) {
     }
     let list = parts.join("; ");
     out.info(
-        tr(f.locale, || format!("Родственники: {list}. Запишите вместе, в одном разговоре"),
-           || format!("Relatives: {list}. Book together, in the same conversation")),
+        tr(
+            f.locale,
+            || format!("Родственники: {list}. Запишите вместе, в одном разговоре"),
+            || format!("Relatives: {list}. Book together, in the same conversation"),
+        ),
         parts,
     );
 }

@@ -50,4 +50,3 @@ mod tests {
         assert!(!same_service("", "Имплантация"));
     }
 }
-

@@ -140,9 +140,22 @@ mod tests {
     fn plural_ru_forms() {
         let f = ["звонок", "звонка", "звонков"];
         let cases = [
-            (0, "звонков"), (1, "звонок"), (2, "звонка"), (3, "звонка"), (4, "звонка"), (5, "звонков"),
-            (11, "звонков"), (12, "звонков"), (14, "звонков"), (21, "звонок"), (22, "звонка"),
-            (25, "звонков"), (101, "звонок"), (111, "звонков"), (112, "звонков"), (1004, "звонка"),
+            (0, "звонков"),
+            (1, "звонок"),
+            (2, "звонка"),
+            (3, "звонка"),
+            (4, "звонка"),
+            (5, "звонков"),
+            (11, "звонков"),
+            (12, "звонков"),
+            (14, "звонков"),
+            (21, "звонок"),
+            (22, "звонка"),
+            (25, "звонков"),
+            (101, "звонок"),
+            (111, "звонков"),
+            (112, "звонков"),
+            (1004, "звонка"),
         ];
         for (n, want) in cases {
             assert_eq!(plural_ru(n, f), want, "n = {n}");
@@ -166,7 +179,11 @@ mod tests {
 
     #[test]
     fn windows_read_naturally() {
-        let w = Window { days: Day::WEEKDAYS.to_vec(), from: ClockTime::new(12, 0).unwrap(), to: ClockTime::new(15, 0).unwrap() };
+        let w = Window {
+            days: Day::WEEKDAYS.to_vec(),
+            from: ClockTime::new(12, 0).unwrap(),
+            to: ClockTime::new(15, 0).unwrap(),
+        };
         assert_eq!(window_phrase(Locale::Ru, &w), "будни 12:00–15:00");
         assert_eq!(window_phrase(Locale::En, &w), "weekdays 12:00–15:00");
         assert_eq!(days_phrase(Locale::Ru, &[Day::Sat]), "сб");

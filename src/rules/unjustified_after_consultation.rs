@@ -26,7 +26,9 @@ fn check(f: &Facts, out: &mut Out) {
     let Some(plans) = f.plans() else { return };
     let undecided = plans
         .iter()
-        .filter(|p| p.signed == Some(false) || matches!(p.decision, Some(PlanDecision::Thinking) | Some(PlanDecision::Declined)))
+        .filter(|p| {
+            p.signed == Some(false) || matches!(p.decision, Some(PlanDecision::Thinking) | Some(PlanDecision::Declined))
+        })
         .max_by_key(|p| p.created);
     let Some(plan) = undecided else { return };
     let loc = f.locale;
@@ -55,8 +57,11 @@ fn check(f: &Facts, out: &mut Out) {
     out.push(
         Severity::Warn,
         Effect::MessageOnly,
-        tr(loc, || format!("После консультации {state} — не звоните спросить «почему не приходите»"),
-           || format!("After the consultation {state} — do not call to ask \"why don't you come?\"")),
+        tr(
+            loc,
+            || format!("После консультации {state} — не звоните спросить «почему не приходите»"),
+            || format!("After the consultation {state} — do not call to ask \"why don't you come?\""),
+        ),
         evidence,
     );
 }

@@ -125,7 +125,12 @@ impl Schedule {
 }
 
 /// The first instant at or after `start` when the schedule is open in `zone`.
-pub fn next_open_instant(schedule: &Schedule, zones: &dyn Zones, zone: &str, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
+pub fn next_open_instant(
+    schedule: &Schedule,
+    zones: &dyn Zones,
+    zone: &str,
+    start: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     let local = utc_to_local(zones, zone, start)?;
     let mut cursor = local;
     for _ in 0..4 {

@@ -146,7 +146,6 @@ pub fn recall_name(locale: Locale, k: RecallKind) -> &'static str {
     }
 }
 
-
 /// Quotes around a name from the card: «…» in Russian, “…” in English.
 pub fn quote(locale: Locale, s: &str) -> String {
     match locale {

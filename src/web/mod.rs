@@ -73,7 +73,9 @@ impl CheckInput {
         self.config = take("config");
         self.templates = take("templates");
         self.profiles = take("profiles").and_then(|v| serde_json::from_value(v).ok());
-        self.phone_text = take("dial").and_then(|mut d| d.get_mut("phone_text").map(serde_json::Value::take)).filter(|v| !v.is_null());
+        self.phone_text = take("dial")
+            .and_then(|mut d| d.get_mut("phone_text").map(serde_json::Value::take))
+            .filter(|v| !v.is_null());
     }
 }
 
@@ -218,7 +220,8 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         });
     }
     // Through serde_json::Value, so the contract types are compiled for one deserializer only.
-    let input: serde_json::Value = serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let input: serde_json::Value =
+        serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let mut input: CheckInput =
         read_value(&input).map_err(|e| JsValue::from_str(&format!("input `{}`: {}", e.path, e.message)))?;
     input.apply_managed();
@@ -249,10 +252,25 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     if patient_key.is_none() && !picked.patient_key.is_empty() {
         // The profile says where the shown patient's id is, and it is empty: the MIS has not
         // put a record on screen yet (an SPA still loading it). Nothing to judge yet.
-        return to_js(&CheckResult { status: "not_patient_page", profile: Some(profile), key_probe, locale, words, ..Default::default() });
+        return to_js(&CheckResult {
+            status: "not_patient_page",
+            profile: Some(profile),
+            key_probe,
+            locale,
+            words,
+            ..Default::default()
+        });
     }
     if input.key_only {
-        return to_js(&CheckResult { status: "key", profile: Some(profile), patient_key, key_probe, locale, words, ..Default::default() });
+        return to_js(&CheckResult {
+            status: "key",
+            profile: Some(profile),
+            patient_key,
+            key_probe,
+            locale,
+            words,
+            ..Default::default()
+        });
     }
     if let Some(req) = input.teach.take() {
         return match extract::teach::teach(dom, &picked, &origin_of(url), url, &req) {
@@ -260,7 +278,13 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
                 let teach = serde_json::to_value(&outcome).ok();
                 to_js(&CheckResult { status: "teach", profile: Some(profile), teach, locale, ..Default::default() })
             }
-            Err(e) => to_js(&CheckResult { status: "teach", profile: Some(profile), error: Some(e), locale, ..Default::default() }),
+            Err(e) => to_js(&CheckResult {
+                status: "teach",
+                profile: Some(profile),
+                error: Some(e),
+                locale,
+                ..Default::default()
+            }),
         };
     }
     let dial_spec = picked.dial.clone();
@@ -339,7 +363,12 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     };
     let spec = dial_spec.unwrap_or_default();
     let phone_text_on = spec.phone_text.as_ref().is_some_and(|p| {
-        input.phone_text.as_ref().and_then(|m| m.get(&profile)).and_then(serde_json::Value::as_bool).unwrap_or(p.enabled)
+        input
+            .phone_text
+            .as_ref()
+            .and_then(|m| m.get(&profile))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(p.enabled)
     });
     let within = if phone_text_on { spec.phone_text.map(|p| p.within).unwrap_or_default() } else { vec![] };
     let dial_out = DialOut {
@@ -354,7 +383,8 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         serde_json::Value::String(s) => s,
         other => other.to_string(),
     });
-    panel.script = Some(crate::script::build_with_json(&assessment, &request.snapshot, &request.config, templates.as_deref()));
+    panel.script =
+        Some(crate::script::build_with_json(&assessment, &request.snapshot, &request.config, templates.as_deref()));
     // Settings the core could not take are listed under "Not verified" (one group).
     let problems: Vec<present::Item> = config_problem
         .map(|text| present::Item { text, source: Some("config".into()) })
@@ -496,7 +526,8 @@ pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
         text: Option<String>,
     }
     // Through `Value`, as the snapshot is read (one deserializer per type in the .wasm).
-    let args: serde_json::Value = serde_wasm_bindgen::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let args: serde_json::Value =
+        serde_wasm_bindgen::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let args: Args = serde_path_to_error::deserialize(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let refuse = |e: String| to_js(&Out { error: Some(e), ..Default::default() });
     let counted = |log: calllog::Log, out: Out| Out {
@@ -513,12 +544,15 @@ pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
         "record" => {
             let Some(recording) = args.recording else { return refuse("no recording".into()) };
             let config = match &args.managed {
-                Some(m) => crate::settings::effective(&serde_json::json!({"config": args.config}), m).0["config"].take(),
+                Some(m) => {
+                    crate::settings::effective(&serde_json::json!({"config": args.config}), m).0["config"].take()
+                }
                 None => args.config.unwrap_or(serde_json::Value::Null),
             };
             let (config, _) = config_from(Some(config));
             let mut log = calllog::load(&args.value, &args.origin, &args.patient).log;
-            match ZONES.with(|zones| calllog::record(&mut log, recording, &args.origin, &args.patient, &config, zones)) {
+            match ZONES.with(|zones| calllog::record(&mut log, recording, &args.origin, &args.patient, &config, zones))
+            {
                 Ok(entry) => {
                     let entry = serde_json::to_value(&entry).ok();
                     to_js(&counted(log, Out { entry, changed: true, ..Default::default() }))
@@ -537,7 +571,10 @@ pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
                 }
             }
             let report = calllog::merge(&mut log, incoming);
-            to_js(&counted(log, Out { report: Some(report), changed: report.added + report.updated > 0, ..Default::default() }))
+            to_js(&counted(
+                log,
+                Out { report: Some(report), changed: report.added + report.updated > 0, ..Default::default() },
+            ))
         }
         "parse_import" => match calllog::parse_import(&args.text) {
             Err(e) => refuse(e.0),
@@ -545,11 +582,17 @@ pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
                 let groups = calllog::group(parsed.entries)
                     .into_iter()
                     .map(|((origin, patient), entries)| {
-                        let entries = calllog::to_value(&calllog::Log { entries, ..Default::default() })["entries"].take();
+                        let entries =
+                            calllog::to_value(&calllog::Log { entries, ..Default::default() })["entries"].take();
                         serde_json::json!({"origin": origin, "patient": patient, "entries": entries})
                     })
                     .collect();
-                to_js(&Out { groups, rejected: parsed.rejected, unreadable_skipped: parsed.unreadable_skipped, ..Default::default() })
+                to_js(&Out {
+                    groups,
+                    rejected: parsed.rejected,
+                    unreadable_skipped: parsed.unreadable_skipped,
+                    ..Default::default()
+                })
             }
         },
         "export" => {
@@ -561,7 +604,12 @@ pub fn call_log(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
                 "json" => calllog::export_json(&all),
                 other => return refuse(format!("unknown format {other:?}")),
             };
-            to_js(&Out { text: Some(text), entries: all.entries.len(), unreadable: all.unreadable.len(), ..Default::default() })
+            to_js(&Out {
+                text: Some(text),
+                entries: all.entries.len(),
+                unreadable: all.unreadable.len(),
+                ..Default::default()
+            })
         }
         other => refuse(format!("unknown operation {other:?}")),
     }
@@ -585,7 +633,8 @@ pub fn settings(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
         text: String,
         locale: Option<Locale>,
     }
-    let args: serde_json::Value = serde_wasm_bindgen::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let args: serde_json::Value =
+        serde_wasm_bindgen::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let args: Args = serde_json::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let locale = args.locale.unwrap_or_default();
     let out = match op {
@@ -627,7 +676,8 @@ pub fn profiles(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
         #[serde(skip_serializing_if = "Option::is_none")]
         error: Option<String>,
     }
-    let args: serde_json::Value = serde_wasm_bindgen::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let args: serde_json::Value =
+        serde_wasm_bindgen::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let args: Args = serde_json::from_value(args).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let one = |text: &str| match Profile::from_json(text) {
         Ok(p) => One { profile: serde_json::to_value(&p).ok(), error: None },
@@ -644,7 +694,9 @@ pub fn profiles(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
                 })
                 .collect();
             let builtin = PROFILES.with(|p| p.clone());
-            to_js(&serde_json::json!({ "builtin": builtin, "custom": serde_json::to_value(&custom).unwrap_or_default() }))
+            to_js(
+                &serde_json::json!({ "builtin": builtin, "custom": serde_json::to_value(&custom).unwrap_or_default() }),
+            )
         }
         "validate" => to_js(&one(&args.text)),
         other => Err(JsValue::from_str(&format!("unknown operation {other:?}"))),

@@ -131,7 +131,8 @@ fn now(o: &Options) -> Result<DateTime<Utc>, Fail> {
             .map_err(|e| Fail(format!("--now {s:?}: {e} (expected RFC 3339, e.g. 2026-11-23T10:00:00+03:00)"))),
         None => {
             let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?;
-            DateTime::from_timestamp(since_epoch.as_secs() as i64, 0).ok_or_else(|| Fail("the system clock is out of range".into()))
+            DateTime::from_timestamp(since_epoch.as_secs() as i64, 0)
+                .ok_or_else(|| Fail("the system clock is out of range".into()))
         }
     }
 }
@@ -164,7 +165,8 @@ fn check(o: &Options) -> Result<(), Fail> {
         Request { snapshot, config: config(o)?, now: now(o)?, purpose: purpose(o)?, own_log, ..Default::default() };
     let assessment = assess(&request, &TzDatabase)?;
     let templates = o.templates.as_deref().map(read).transpose()?;
-    let script = precall::script::build_with_json(&assessment, &request.snapshot, &request.config, templates.as_deref());
+    let script =
+        precall::script::build_with_json(&assessment, &request.snapshot, &request.config, templates.as_deref());
     // The assessment, then the script and drafts written for this patient.
     let mut out = serde_json::to_value(&assessment)?;
     if let (Some(map), serde_json::Value::Object(extra)) = (out.as_object_mut(), serde_json::to_value(&script)?) {
@@ -192,11 +194,10 @@ fn audit(o: &Options) -> Result<(), Fail> {
         }
         total += 1;
         let line_no = index + 1;
-        let parsed = parse_strict::<Snapshot>(&format!("{path}:{line_no}"), &line)
-            .and_then(|snapshot| {
-                request.snapshot = snapshot;
-                assess(&request, &TzDatabase)
-            });
+        let parsed = parse_strict::<Snapshot>(&format!("{path}:{line_no}"), &line).and_then(|snapshot| {
+            request.snapshot = snapshot;
+            assess(&request, &TzDatabase)
+        });
         match parsed {
             Ok(a) => {
                 let id = request.snapshot.patient.as_ref().and_then(|p| p.id.as_deref()).unwrap_or("-");
@@ -305,12 +306,13 @@ fn report(o: &Options) -> Result<(), Fail> {
         eprintln!("precall: {path}: skipped {r}");
     }
     let dates: Vec<chrono::NaiveDate> = parsed.entries.iter().map(|e| e.at.naive.date()).collect();
-    let date = |flag: &str, v: &Option<String>, default: Option<chrono::NaiveDate>| -> Result<chrono::NaiveDate, Fail> {
-        match v {
-            Some(s) => s.parse().map_err(|e| Fail(format!("--{flag} {s:?}: {e} (expected YYYY-MM-DD)"))),
-            None => default.ok_or_else(|| Fail(format!("{path}: no entries; give --from and --to"))),
-        }
-    };
+    let date =
+        |flag: &str, v: &Option<String>, default: Option<chrono::NaiveDate>| -> Result<chrono::NaiveDate, Fail> {
+            match v {
+                Some(s) => s.parse().map_err(|e| Fail(format!("--{flag} {s:?}: {e} (expected YYYY-MM-DD)"))),
+                None => default.ok_or_else(|| Fail(format!("{path}: no entries; give --from and --to"))),
+            }
+        };
     let by = match o.by.as_deref().unwrap_or("month") {
         "day" => Granularity::Day,
         "week" => Granularity::Week,

@@ -8,7 +8,8 @@ use crate::extract::html::HtmlDom;
 
 #[test]
 fn proposals_over_fixtures() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/teach/propose.json")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/teach/propose.json")).unwrap();
     let fixtures: serde_json::Value = serde_json::from_str(&text).unwrap();
     let cases = fixtures["cases"].as_array().unwrap();
     assert!(cases.len() >= 10);
@@ -20,7 +21,10 @@ fn proposals_over_fixtures() {
         assert_eq!(got.first().map(|c| &c.source), Some(&want), "{name}: {got:?}");
         for never in case["never"].as_array().into_iter().flatten() {
             let never = never.as_str().unwrap();
-            assert!(!got.iter().any(|c| c.css().is_some_and(|s| s.contains(never))), "{name}: proposes {never}: {got:?}");
+            assert!(
+                !got.iter().any(|c| c.css().is_some_and(|s| s.contains(never))),
+                "{name}: proposes {never}: {got:?}"
+            );
         }
     }
 }
@@ -30,7 +34,18 @@ fn generated_names() {
     for s in ["ext-gen1234", "ember482", ":r5:", "css-1x2y3z", "sc-bdVaJa", "card_x7f3a", "a1b2c3d4", "item-20261123"] {
         assert!(looks_generated(s), "{s}");
     }
-    for s in ["patient-name", "birthDate", "sched", "card", "contact-row", "h2", "fio", "section-patient", "v-card", "react-select__control"] {
+    for s in [
+        "patient-name",
+        "birthDate",
+        "sched",
+        "card",
+        "contact-row",
+        "h2",
+        "fio",
+        "section-patient",
+        "v-card",
+        "react-select__control",
+    ] {
         assert!(!looks_generated(s), "{s}");
     }
 }
@@ -71,7 +86,9 @@ fn a_field_taught_by_its_attribute_is_read() {
     span.of_type = 2;
     let mut div = step("div");
     div.classes = vec!["hdr_x7f3a".into()];
-    let picked = Picked { path: vec![span, div, step("body")], label: None, text: "Лебедева Мария Петровна".into() };
+    let picked = Picked {
+        path: vec![span, div, step("body")], label: None, text: "Лебедева Мария Петровна".into()
+    };
     let req = Request { target: "patient.full_name".into(), picked };
     let out = teach(&HtmlDom::parse(PAGE), &generic(), ORIGIN, URL, &req).unwrap();
     assert_eq!(out.described, r#"span[data-field="fio"]"#);
@@ -92,8 +109,11 @@ fn a_class_that_is_not_unique_is_passed_over() {
     let mut dd = step("dd");
     dd.classes = vec!["v".into()];
     dd.of_type = 2;
-    let picked = Picked { path: vec![dd, step("dl"), step("body")], label: Some("Пол".into()), text: "Женский".into() };
-    let out = teach(&HtmlDom::parse(PAGE), &generic(), ORIGIN, URL, &Request { target: "patient.sex".into(), picked }).unwrap();
+    let picked = Picked {
+        path: vec![dd, step("dl"), step("body")], label: Some("Пол".into()), text: "Женский".into()
+    };
+    let out = teach(&HtmlDom::parse(PAGE), &generic(), ORIGIN, URL, &Request { target: "patient.sex".into(), picked })
+        .unwrap();
     assert_eq!(out.kind, "label");
     assert_eq!(out.value.as_deref(), Some("female"));
 }
@@ -116,8 +136,12 @@ fn a_section_taught_by_its_root_reads_its_rows() {
     // Taught twice (another field on the same origin): one profile, both places.
     let mut span = step("span");
     span.attrs.insert("data-field".into(), "fio".into());
-    let picked = Picked { path: vec![span, step("div"), step("body")], label: None, text: "Лебедева Мария Петровна".into() };
-    let twice = teach(&dom, &out.profile, ORIGIN, URL, &Request { target: "patient.full_name".into(), picked }).unwrap();
+    let picked =
+        Picked {
+            path: vec![span, step("div"), step("body")], label: None, text: "Лебедева Мария Петровна".into()
+        };
+    let twice =
+        teach(&dom, &out.profile, ORIGIN, URL, &Request { target: "patient.full_name".into(), picked }).unwrap();
     assert_eq!(twice.profile.name, out.profile.name);
     let x = extract(&dom, &twice.profile, URL);
     assert!(x.snapshot["appointments"].is_array() && x.snapshot["patient"]["full_name"].is_string());
@@ -129,8 +153,14 @@ fn a_place_whose_text_the_normaliser_refuses_gives_way_to_the_label() {
     // text is not a date; the label lookup reads the date.
     let mut p = step("p");
     p.of_type = 3;
-    let picked = Picked { path: vec![p, step("body")], label: Some("Дата рождения".into()), text: "Дата рождения: 05.03.1980".into() };
-    let out = teach(&HtmlDom::parse(PAGE), &generic(), ORIGIN, URL, &Request { target: "patient.birth_date".into(), picked }).unwrap();
+    let picked = Picked {
+        path: vec![p, step("body")],
+        label: Some("Дата рождения".into()),
+        text: "Дата рождения: 05.03.1980".into(),
+    };
+    let out =
+        teach(&HtmlDom::parse(PAGE), &generic(), ORIGIN, URL, &Request { target: "patient.birth_date".into(), picked })
+            .unwrap();
     assert_eq!(out.kind, "label", "{out:?}");
     assert_eq!(out.value.as_deref(), Some("1980-03-05"));
 }
@@ -138,7 +168,11 @@ fn a_place_whose_text_the_normaliser_refuses_gives_way_to_the_label() {
 #[test]
 fn nothing_that_holds_is_an_error_not_a_guess() {
     let picked = Picked { path: vec![step("p"), step("body")], label: None, text: "nowhere".into() };
-    assert!(teach(&HtmlDom::parse(PAGE), &generic(), ORIGIN, URL, &Request { target: "patient.id".into(), picked }).is_err());
+    assert!(teach(&HtmlDom::parse(PAGE), &generic(), ORIGIN, URL, &Request { target: "patient.id".into(), picked })
+        .is_err());
     assert!(derive(&generic(), ORIGIN, "plans", &Source::Css("x".into())).is_err(), "not a target");
-    assert!(derive(&generic(), ORIGIN, "appointments", &Source::Full(SourceSpec::default())).is_err(), "a section needs CSS");
+    assert!(
+        derive(&generic(), ORIGIN, "appointments", &Source::Full(SourceSpec::default())).is_err(),
+        "a section needs CSS"
+    );
 }

@@ -18,7 +18,11 @@ fn find(f: &Facts, out: &mut Vec<Reason>) {
         let what = appointment_phrase(f, u);
         out.push(Reason {
             kind: ReasonKind::AppointmentReminder,
-            message: tr(f.locale, || format!("Напоминание о записи: {what}"), || format!("Appointment reminder: {what}")),
+            message: tr(
+                f.locale,
+                || format!("Напоминание о записи: {what}"),
+                || format!("Appointment reminder: {what}"),
+            ),
             evidence: u.appointment.service.iter().cloned().collect(),
         });
     }

@@ -7,7 +7,8 @@ use crate::model::{Reason, ReasonKind, RecallKind, Section};
 use super::super::text::{full_date, tr};
 use super::{is_due, Facts, ReasonDef};
 
-pub const DEF: ReasonDef = ReasonDef { kind: ReasonKind::ControlExamDue, needs: &[Section::Recalls, Section::Appointments], find };
+pub const DEF: ReasonDef =
+    ReasonDef { kind: ReasonKind::ControlExamDue, needs: &[Section::Recalls, Section::Appointments], find };
 
 fn find(f: &Facts, out: &mut Vec<Reason>) {
     if !f.upcoming.is_empty() {
@@ -24,8 +25,16 @@ fn find(f: &Facts, out: &mut Vec<Reason>) {
             evidence.push(tr(f.locale, || format!("назначил(а): {b}"), || format!("set by {b}")));
         }
         let message = match &due {
-            Some(d) => tr(f.locale, || format!("Контрольный осмотр, срок {d} — не записан"), || format!("Control exam due {d} — not booked")),
-            None => tr(f.locale, || "Врач назначил контрольный осмотр — не записан".into(), || "The doctor set a control exam — not booked".into()),
+            Some(d) => tr(
+                f.locale,
+                || format!("Контрольный осмотр, срок {d} — не записан"),
+                || format!("Control exam due {d} — not booked"),
+            ),
+            None => tr(
+                f.locale,
+                || "Врач назначил контрольный осмотр — не записан".into(),
+                || "The doctor set a control exam — not booked".into(),
+            ),
         };
         out.push(Reason { kind: ReasonKind::ControlExamDue, message, evidence });
     }

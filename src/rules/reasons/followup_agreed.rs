@@ -30,8 +30,11 @@ fn find(f: &Facts, out: &mut Vec<Reason>) {
         }
         out.push(Reason {
             kind: ReasonKind::FollowupAgreed,
-            message: tr(f.locale, || "Согласованный звонок после лечения: как самочувствие".into(),
-                        || "Agreed follow-up after treatment: how the patient feels".into()),
+            message: tr(
+                f.locale,
+                || "Согласованный звонок после лечения: как самочувствие".into(),
+                || "Agreed follow-up after treatment: how the patient feels".into(),
+            ),
             evidence,
         });
     }

@@ -9,7 +9,8 @@ use crate::model::{Reason, ReasonKind, RecallKind, Section};
 use super::super::text::{channel_name, full_date, normalize, tr};
 use super::{is_due, Facts, ReasonDef};
 
-pub const DEF: ReasonDef = ReasonDef { kind: ReasonKind::HygieneDue, needs: &[Section::Recalls, Section::Appointments], find };
+pub const DEF: ReasonDef =
+    ReasonDef { kind: ReasonKind::HygieneDue, needs: &[Section::Recalls, Section::Appointments], find };
 
 const HYGIENE_WORDS: &[&str] = &["гигиен", "чистк", "hygien", "cleaning", "airflow", "air flow", "scaling"];
 
@@ -28,7 +29,10 @@ fn find(f: &Facts, out: &mut Vec<Reason>) {
     }
     for r in f.recalls().unwrap_or(&[]).iter().filter(|r| r.kind == RecallKind::Hygiene && r.agreed) {
         let last = last_hygiene(f);
-        let Some(due) = r.due.or_else(|| last?.checked_add_months(Months::new(f.config.hygiene_interval_months))) else { continue };
+        let Some(due) = r.due.or_else(|| last?.checked_add_months(Months::new(f.config.hygiene_interval_months)))
+        else {
+            continue;
+        };
         if !is_due(f, due) {
             continue;
         }
@@ -44,7 +48,11 @@ fn find(f: &Facts, out: &mut Vec<Reason>) {
         }
         out.push(Reason {
             kind: ReasonKind::HygieneDue,
-            message: tr(f.locale, || format!("Согласованное напоминание о гигиене, срок {d}"), || format!("Agreed hygiene reminder, due {d}")),
+            message: tr(
+                f.locale,
+                || format!("Согласованное напоминание о гигиене, срок {d}"),
+                || format!("Agreed hygiene reminder, due {d}"),
+            ),
             evidence,
         });
     }

@@ -15,12 +15,36 @@ pub const DEF: ReasonDef = ReasonDef { kind: ReasonKind::PersonalDoctor, needs: 
 /// A service-card note saying a doctor looks after the patient personally.
 pub fn is_personal_note(note: &str) -> bool {
     let n = normalize(note);
-    let personal = ["личный пациент", "личная пациентка", "личный врач", "личного врача", "personal patient", "personal doctor", "calls personally"];
+    let personal = [
+        "личный пациент",
+        "личная пациентка",
+        "личный врач",
+        "личного врача",
+        "personal patient",
+        "personal doctor",
+        "calls personally",
+    ];
     personal.iter().any(|k| n.contains(k))
-        || ((n.contains("врач") || n.contains("доктор")) && n.contains("звонит") && (n.contains(" сам") || n.contains("лично")))
+        || ((n.contains("врач") || n.contains("доктор"))
+            && n.contains("звонит")
+            && (n.contains(" сам") || n.contains("лично")))
 }
 
-const DOCTOR_ROLES: &[&str] = &["врач", "доктор", "стоматолог", "терапевт", "хирург", "ортодонт", "ортопед", "пародонтолог", "doctor", "dentist", "physician", "surgeon", "orthodontist"];
+const DOCTOR_ROLES: &[&str] = &[
+    "врач",
+    "доктор",
+    "стоматолог",
+    "терапевт",
+    "хирург",
+    "ортодонт",
+    "ортопед",
+    "пародонтолог",
+    "doctor",
+    "dentist",
+    "physician",
+    "surgeon",
+    "orthodontist",
+];
 
 /// The surname: the first word of a name ("Петрова А. В." -> "петрова").
 fn surname(name: &str) -> Option<String> {
@@ -31,8 +55,11 @@ fn find(f: &Facts, out: &mut Vec<Reason>) {
     if let Some(note) = f.service_card().and_then(|c| c.notes.iter().find(|n| is_personal_note(n))) {
         out.push(Reason {
             kind: ReasonKind::PersonalDoctor,
-            message: tr(f.locale, || "Личный пациент врача — звонит врач (или по его поручению)".into(),
-                        || "The doctor's personal patient — the doctor calls (or asks you to)".into()),
+            message: tr(
+                f.locale,
+                || "Личный пациент врача — звонит врач (или по его поручению)".into(),
+                || "The doctor's personal patient — the doctor calls (or asks you to)".into(),
+            ),
             evidence: vec![note.clone()],
         });
         return;
@@ -58,11 +85,19 @@ fn find(f: &Facts, out: &mut Vec<Reason>) {
     if let Some(last) = visits.iter().map(|v| v.date).max() {
         let d = super::super::text::full_date(f.locale, last);
         let n = visits.len();
-        evidence.push(tr(f.locale, || format!("визитов к врачу: {n}, последний {d}"), || format!("{n} visits with this doctor, last {d}")));
+        evidence.push(tr(
+            f.locale,
+            || format!("визитов к врачу: {n}, последний {d}"),
+            || format!("{n} visits with this doctor, last {d}"),
+        ));
     }
     out.push(Reason {
         kind: ReasonKind::PersonalDoctor,
-        message: tr(f.locale, || format!("Звонит лечащий врач пациента: {name}"), || format!("The patient's own doctor calls: {name}")),
+        message: tr(
+            f.locale,
+            || format!("Звонит лечащий врач пациента: {name}"),
+            || format!("The patient's own doctor calls: {name}"),
+        ),
         evidence,
     });
 }

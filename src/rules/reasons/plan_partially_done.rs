@@ -20,8 +20,11 @@ fn find(f: &Facts, out: &mut Vec<Reason>) {
         let next = open[0].name.as_str();
         out.push(Reason {
             kind: ReasonKind::PlanPartiallyDone,
-            message: tr(f.locale, || format!("План выполнен частично ({done} из {total}); дальше: {next}"),
-                        || format!("The plan is partly done ({done} of {total}); next: {next}")),
+            message: tr(
+                f.locale,
+                || format!("План выполнен частично ({done} из {total}); дальше: {next}"),
+                || format!("The plan is partly done ({done} of {total}); next: {next}"),
+            ),
             evidence: std::iter::once(plan_label(f, plan)).chain(open.iter().map(|i| i.name.clone())).collect(),
         });
     }

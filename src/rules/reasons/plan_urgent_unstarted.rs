@@ -27,7 +27,11 @@ fn find(f: &Facts, out: &mut Vec<Reason>) {
         }
         out.push(Reason {
             kind: ReasonKind::PlanUrgentUnstarted,
-            message: tr(f.locale, || format!("Срочное лечение по плану не начато: {names}"), || format!("Urgent treatment in the plan not started: {names}")),
+            message: tr(
+                f.locale,
+                || format!("Срочное лечение по плану не начато: {names}"),
+                || format!("Urgent treatment in the plan not started: {names}"),
+            ),
             evidence,
         });
     }
