@@ -6,6 +6,7 @@
 use chrono::{Months, NaiveDate};
 
 use crate::model::*;
+use crate::rules::reasons::personal_doctor::DOCTOR_ROLES;
 
 use super::lang::{self, quote, Dates};
 use super::names::{clean, clean_opt};
@@ -29,22 +30,6 @@ fn is_hygiene(service: &str) -> bool {
     let n = service.to_lowercase();
     HYGIENE_WORDS.iter().any(|w| n.contains(w))
 }
-
-const DOCTOR_ROLES: &[&str] = &[
-    "врач",
-    "доктор",
-    "стоматолог",
-    "терапевт",
-    "хирург",
-    "ортодонт",
-    "ортопед",
-    "пародонтолог",
-    "doctor",
-    "dentist",
-    "physician",
-    "surgeon",
-    "orthodontist",
-];
 
 /// The year of the latest past event on the card (visits, finished appointments, the contact
 /// log): the script's stand-in for "this year", since the core has no clock.

@@ -30,7 +30,9 @@ pub fn is_personal_note(note: &str) -> bool {
             && (n.contains(" сам") || n.contains("лично")))
 }
 
-const DOCTOR_ROLES: &[&str] = &[
+/// Words of a caller's role that make them a doctor (the script words the call as the
+/// doctor's own by the same list).
+pub(crate) const DOCTOR_ROLES: &[&str] = &[
     "врач",
     "доктор",
     "стоматолог",
