@@ -196,6 +196,9 @@ pub(crate) enum Lex {
     Filler,
     /// A known word that the reader must not guess about (past events, "рабочее").
     Unknown,
+    /// A contact that happened ("звонила", "отправили", "texted"): the statement reports an
+    /// event, so a channel it names is not a wish (and the statement is not understood).
+    Narrative,
 }
 
 use Channel::*;
@@ -303,7 +306,10 @@ const WORDS: &[(&str, Lex)] = &[
       есть будет строго обязательно когда принима|ет,ть,ют ребенок ребенка ребенку ребёнок ничего ничем вид виде электронн|ая,ую,ой эл \
       please pls plz pt patient her his him she he they them me is are be the a an in on at by for of it time \
       wants asked asks says app its pt's both yeah", Filler),
-    ("звонил|,а,и писал|,а,и приходил|,а,и был|,а,и пришла пришел рабоч|ее,ий,ую,ему,его,ем", Unknown),
+    ("приходил|,а,и был|,а,и пришла пришел рабоч|ее,ий,ую,ему,его,ем", Unknown),
+    ("звонил|,а,и позвонил|,а,и дозвонил|ся,ась,ись перезванивал|,а,и писал|,а написал|,а,и отправил|,а,и отправлен|о,а,ы \
+      прислал|,а,и ответил|,а,и напомнил|,а,и связал|ся,ась,ись связывались получил|,а,и \
+      called texted sent wrote messaged replied answered reminded reached", Narrative),
     ("тоже также еще too also", Also),
     ("сама сам самой самому самого лично напрямую personally herself himself", Myself),
     ("выходной", Neg),

@@ -89,6 +89,9 @@ struct Stmt {
     persons: Vec<Rel>,
     bad_time: bool,
     unparsed: bool,
+    /// It reports a contact that happened ("звонила в WhatsApp, не ответила"): a channel it
+    /// names alone is no preference.
+    narrative: bool,
     /// Advertising statements have no other effect.
     inert: bool,
     /// "в выходные тоже": adds to the statement before, does not complete it.
@@ -497,6 +500,7 @@ impl Reader<'_> {
         let mut atom_phrase: Vec<Option<usize>> = Vec::new();
         let mut persons: Vec<Rel> = Vec::new();
         let (mut unknown, mut advert, mut loose, mut also, mut myself) = (false, false, false, false, false);
+        let mut narrative = false;
 
         // Is the next significant item a channel word?
         let next_is_head = |k: usize| {
@@ -607,6 +611,10 @@ impl Reader<'_> {
                     Lex::Also => also = true,
                     Lex::Myself => myself = true,
                     Lex::Unknown | Lex::NumWord(_) => unknown = true,
+                    Lex::Narrative => {
+                        unknown = true;
+                        narrative = true;
+                    }
                     Lex::From | Lex::After | Lex::To | Lex::Before | Lex::Between | Lex::Except => loose = true,
                     _ => {}
                 },
@@ -666,6 +674,7 @@ impl Reader<'_> {
             persons,
             bad_time,
             unparsed,
+            narrative,
             inert: advert,
             also,
             myself,
@@ -915,6 +924,10 @@ fn combine(stmts: &[Stmt]) -> Preferences {
                 match p.strength {
                     Strength::Prefer => candidates.push((2, c, si)),
                     Strength::Permit => permits.push((c, si)),
+                    // A channel merely named in a report of a contact ("звонила в WhatsApp, не
+                    // ответила", "отправили напоминание в WhatsApp") says what happened, not
+                    // what the patient wants: no preference from it.
+                    Strength::Plain if st.narrative => {}
                     Strength::Plain => candidates.push((1, c, si)),
                 }
                 mentions.push((c, si));
