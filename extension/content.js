@@ -133,6 +133,15 @@
     return `<!doctype html>${clone.outerHTML}`;
   }
 
+  // One copy of the page per check on the engine path: the key read and the check (and a
+  // check again with related replies) read the same copy, and the MIS's main thread pays for
+  // one clone and serialisation, not two (3.6 MB twice on the heavy card).
+  let checkCopy = null;
+  function copyForThisCheck() {
+    if (checkCopy === null) checkCopy = pageCopy();
+    return checkCopy;
+  }
+
   async function loadCore() {
     // The first core: the classic glue (`wasm_bindgen`, extension/pkg/page_classic.js, the page core) is
     // injected before this script, so the .wasm is fetched and compiled at document_start.
@@ -163,7 +172,7 @@
     // The page's CSP forbids WebAssembly here (or the import failed): the engine page reads a copy.
     const engine = async (input) => {
       const reply = await chrome.runtime.sendMessage(
-        { type: 'precall:check-html', html: pageCopy(), url: location.href, input });
+        { type: 'precall:check-html', html: copyForThisCheck(), url: location.href, input });
       if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply && reply.failed });
       return reply;
     };
@@ -295,6 +304,7 @@
     if (running) { again = true; return; }
     running = true;
     let key = lastKey; // for the failure path: which patient the failed check was for
+    checkCopy = null;
     try {
       key = await core.key();
       const result = key === NOT_PATIENT
@@ -328,6 +338,7 @@
       failed(err, key);
     } finally {
       running = false;
+      checkCopy = null; // a page copy is not kept between checks
       if (again) { again = false; schedule(); }
     }
   }
@@ -437,6 +448,7 @@
     try {
       precallDialog.checking(w, null);
       // The patient shown now (an SPA may have switched since the last check).
+      checkCopy = null;
       key = await core.key();
       if (key === NOT_PATIENT) key = null;
       result = await checkWith({ call_log: await readLog(key), intended: { channel: target.channel, number: target.number } });
@@ -444,6 +456,7 @@
     } catch (err) {
       console.warn('precall: dial check failed', err && err.name);
     }
+    checkCopy = null;
     dialling = false;
     if (!precallDialog.open) return; // cancelled while checking
     const go = (override) => {
