@@ -356,7 +356,7 @@
 
   function panelHooks(result) {
     return {
-      teachLabel: teachWords.teach_open && teachWords.teach_open.message,
+      teachLabel: result.words && result.words.teach, // with the panel, in its language
       onTeach: () => teach(),
       outcomeLabel: result.dial && result.dial.words.record_outcome,
       onOutcome: () => outcomeFromPanel(),
@@ -489,8 +489,9 @@
   }
 
   /** Teach mode on this page (the overlay's button or the keyboard command): the core proposes, previews, and derives the profile. */
-  function teach() {
+  async function teach() {
     if (!core || !lastResult) return;
+    if (!teachWords.teach_title) await loadTeachWords();
     // The words of the user's language from _locales (the worker reads them: chrome.i18n here knows only the browser's).
     const say = (key, ...args) => (teachWords[key] ? teachWords[key].message : key).replace(/\$a(\d)\$/g, (_, n) => String(args[n - 1] ?? ''));
     precallTeach.start({
@@ -634,13 +635,9 @@
       managed = m;
       if (core && changed) { lastPanel = ''; schedule(); }
     }, () => { /* no policy storage */ });
-    // Teach mode's words (the overlay's Teach button) come from the service worker, which may
-    // be asleep: not waited for. A panel drawn before they came is drawn again with the button.
-    loadTeachWords().then(() => {
-      if (lastResult && teachWords.teach_open && lastPanel && !precallDialog.open) {
-        precallOverlay.show(lastResult.panel, panelHooks(lastResult));
-      }
-    });
+    // Teach mode's own words come from the service worker (which may be asleep): asked for
+    // now, waited for only when teach mode opens.
+    loadTeachWords();
     await run();
     new MutationObserver(onMutations).observe(document.body || document.documentElement,
       { childList: true, subtree: true });

@@ -83,7 +83,7 @@ words_table!(
     [
         do_not, before, reasons, do_not_offer, context, not_verified, not_read, unreadable, channel, from,
         contact_reading, original_note, uncertain, collapse, expand, move_corner, script, drafts, copy, copied,
-        open, brand, load_failed, check_failed, too_large, message_title,
+        open, brand, load_failed, check_failed, too_large, message_title, teach,
     ]
 );
 
