@@ -189,6 +189,9 @@
 
   // ---- The extension's own call log (kept by the service worker, keyed by origin + patient) ----
 
+  /** The storage key of this origin's record for a patient (the worker's `keyOf`). */
+  const logKeyOf = (key) => `calllog:${JSON.stringify([location.origin, key])}`;
+
   /**
    * This patient's stored record as stored, or null (the check then counts the MIS log alone).
    * Read here, not through the service worker: the core reads the record leniently itself,
@@ -196,7 +199,7 @@
    */
   async function readLog(key) {
     if (!key) return null;
-    const id = `calllog:${JSON.stringify([location.origin, key])}`;
+    const id = logKeyOf(key);
     try {
       const stored = (await chrome.storage.local.get(id))[id];
       return stored === undefined ? null : stored;
@@ -657,8 +660,9 @@
       if (changes.settings) {
         settings = changes.settings.newValue || { config: null, clock: null };
         lastPanel = '';
-        loadTeachWords().then(schedule); // the language may have changed
-      } else if (lastKey && Object.keys(changes).includes(`calllog:${JSON.stringify([location.origin, lastKey])}`)) {
+        schedule();
+        loadTeachWords(); // teach mode's words, in the language the settings may have changed
+      } else if (lastKey && Object.keys(changes).includes(logKeyOf(lastKey))) {
         schedule(); // this patient's log changed (another tab, an import)
       }
     });

@@ -41,7 +41,7 @@ impl HtmlDom {
     }
 
     fn with_selector<R>(&self, selector: &str, f: impl FnOnce(&Selector) -> R) -> Option<R> {
-        let compiled = SELECTORS.with(|cache| {
+        SELECTORS.with(|cache| {
             let mut cache = cache.borrow_mut();
             if !cache.contains_key(selector) {
                 if cache.len() >= 4096 {
@@ -49,9 +49,10 @@ impl HtmlDom {
                 }
                 cache.insert(selector.to_string(), Selector::parse(selector).ok());
             }
-            cache.get(selector).cloned().flatten()
-        });
-        compiled.as_ref().map(f)
+            // `f` only matches with the selector: it never asks for another one while the
+            // cache is borrowed.
+            cache.get(selector).and_then(|s| s.as_ref()).map(f)
+        })
     }
 
     fn in_template(el: ElementRef<'_>) -> bool {
