@@ -10,7 +10,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   ready.then(
     () => {
       try {
-        sendResponse(check_html(message.html, message.url, message.input));
+        sendResponse(JSON.parse(check_html(message.html, message.url, JSON.stringify(message.input))));
       } catch (err) {
         sendResponse({ failed: 'check' }); // a trap in the core; no patient data in the reply
       }

@@ -251,12 +251,19 @@ pub fn fingerprint<D: Dom>(dom: &D, profile: &Profile) -> u64 {
 /// The first profile whose URL patterns accept `url` and whose signature selectors all match.
 /// An empty `url` means "not known" (a saved page): only the signature decides.
 pub fn pick_profile<'a, D: Dom>(profiles: &'a [Profile], url: &str, dom: &D) -> Option<&'a Profile> {
+    profiles.iter().find(|p| profile_accepts(p, url, dom))
+}
+
+/// Whether `profile` reads this page: its URL patterns accept `url` (an empty `url`: not
+/// known) and its signature selectors (and signature labels) are all found.
+pub fn profile_accepts<D: Dom>(profile: &Profile, url: &str, dom: &D) -> bool {
     let root = dom.root();
-    profiles.iter().find(|p| {
-        (url.is_empty() || p.url_matches(url))
-            && p.signature.0.iter().all(|sel| !dom.select(&root, sel, 1).is_empty())
-            && p.signature_labels.as_ref().is_none_or(|s| engine::Engine::new(dom, url).count_labels(&s.any) >= s.min)
-    })
+    (url.is_empty() || profile.url_matches(url))
+        && profile.signature.0.iter().all(|sel| !dom.select(&root, sel, 1).is_empty())
+        && profile
+            .signature_labels
+            .as_ref()
+            .is_none_or(|s| engine::Engine::new(dom, url).count_labels(&s.any) >= s.min)
 }
 
 /// The profiles built into the extension (`profiles/*.json`, embedded at compile time).

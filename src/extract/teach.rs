@@ -413,7 +413,7 @@ pub fn teach<D: Dom>(dom: &D, base: &Profile, origin: &str, url: &str, req: &Req
     let mut holding = propose(&req.picked)
         .into_iter()
         .filter(|c| !(section_only && c.css().is_none()))
-        .filter(|c| holds(dom, c, &req.picked, &reads));
+        .filter(|c| holds(dom, c, &req.picked, reads));
     let first = holding.next();
     let chosen = first.iter().cloned().chain(holding).find(|c| reads(&c.source)).or(first);
     if let Some(candidate) = chosen {

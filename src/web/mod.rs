@@ -14,6 +14,8 @@ pub mod dom;
 pub mod report;
 pub mod zones;
 
+use std::rc::Rc;
+
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -147,9 +149,13 @@ struct CheckResult {
 const READ_BUDGET_MS: f64 = 1000.0;
 
 thread_local! {
-    static PROFILES: Vec<Profile> = extract::builtin_profiles();
+    /// The built-in profiles, each parsed the first time a page needs it, in order: an MIS
+    /// page is usually recognised by the first or second, and a new page's first check (a
+    /// new wasm instance) does not parse the ones it never tries.
+    static BUILTIN: [std::cell::OnceCell<Option<Rc<Profile>>>; extract::BUILTIN_PROFILE_SOURCES.len()] =
+        std::array::from_fn(|_| std::cell::OnceCell::new());
     /// The clinic's own profiles as the last check received them (the probe uses them too).
-    static CUSTOM: std::cell::RefCell<Vec<Profile>> = const { std::cell::RefCell::new(Vec::new()) };
+    static CUSTOM: std::cell::RefCell<Vec<Rc<Profile>>> = const { std::cell::RefCell::new(Vec::new()) };
     static ZONES: zones::IntlZones = zones::IntlZones::default();
 }
 
@@ -203,7 +209,7 @@ fn phones_in(dom: &dom::WebDom, within: &[String]) -> Vec<dial::FoundPhone> {
     out
 }
 
-fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValue> {
+fn check(dom: &dom::WebDom, url: &str, input: &str) -> Result<String, JsValue> {
     // Test builds only (`--features fault-hook`): a page marked so makes the core panic, to
     // test that the extension recovers. Not compiled into the release .wasm. The panic leaves
     // state behind, as a real one can (a RefCell still borrowed: a trap runs no destructors),
@@ -220,8 +226,7 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         });
     }
     // Through serde_json::Value, so the contract types are compiled for one deserializer only.
-    let input: serde_json::Value =
-        serde_wasm_bindgen::from_value(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let input: serde_json::Value = serde_json::from_str(input).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let mut input: CheckInput =
         read_value(&input).map_err(|e| JsValue::from_str(&format!("input `{}`: {}", e.path, e.message)))?;
     input.apply_managed();
@@ -241,10 +246,10 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
                 Err(e) => custom_problems.push(format!("settings `profiles[{i}]`: {e}")),
             }
         }
-        CUSTOM.with(|c| *c.borrow_mut() = parsed);
+        CUSTOM.with(|c| *c.borrow_mut() = parsed.into_iter().map(Rc::new).collect());
     }
     let Some(picked) = pick(dom, url) else {
-        return to_js(&CheckResult { status: "not_patient_page", locale, words, ..Default::default() });
+        return answer(&CheckResult { status: "not_patient_page", locale, words, ..Default::default() });
     };
     let profile = picked.name.clone();
     let patient_key = extract::patient_key_at(dom, &picked, url);
@@ -252,7 +257,7 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     if patient_key.is_none() && !picked.patient_key.is_empty() {
         // The profile says where the shown patient's id is, and it is empty: the MIS has not
         // put a record on screen yet (an SPA still loading it). Nothing to judge yet.
-        return to_js(&CheckResult {
+        return answer(&CheckResult {
             status: "not_patient_page",
             profile: Some(profile),
             key_probe,
@@ -262,7 +267,7 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         });
     }
     if input.key_only {
-        return to_js(&CheckResult {
+        return answer(&CheckResult {
             status: "key",
             profile: Some(profile),
             patient_key,
@@ -276,9 +281,9 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         return match extract::teach::teach(dom, &picked, &origin_of(url), url, &req) {
             Ok(outcome) => {
                 let teach = serde_json::to_value(&outcome).ok();
-                to_js(&CheckResult { status: "teach", profile: Some(profile), teach, locale, ..Default::default() })
+                answer(&CheckResult { status: "teach", profile: Some(profile), teach, locale, ..Default::default() })
             }
-            Err(e) => to_js(&CheckResult {
+            Err(e) => answer(&CheckResult {
                 status: "teach",
                 profile: Some(profile),
                 error: Some(e),
@@ -317,12 +322,12 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
         }
     }
     if !missing.is_empty() {
-        return to_js(&CheckResult { status: "related", related: missing, ..base });
+        return answer(&CheckResult { status: "related", related: missing, ..base });
     }
     let mut extraction = extract::extract_or_stop(dom, &picked, url);
     // A work limit was reached (rows, nodes, time): part of the card was not read, so no verdict.
     if extraction.coverage.truncated {
-        return to_js(&CheckResult { status: "too_large", ..base });
+        return answer(&CheckResult { status: "too_large", ..base });
     }
     if !picked.related.is_empty() {
         let zone = config.timezone.clone();
@@ -359,7 +364,7 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     };
     let assessment = match ZONES.with(|zones| assess(&request, zones)) {
         Ok(a) => a,
-        Err(err) => return to_js(&CheckResult { status: "input_error", error: Some(err.to_string()), ..base }),
+        Err(err) => return answer(&CheckResult { status: "input_error", error: Some(err.to_string()), ..base }),
     };
     let spec = dial_spec.unwrap_or_default();
     let phone_text_on = spec.phone_text.as_ref().is_some_and(|p| {
@@ -401,7 +406,7 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
             }),
         }
     }
-    to_js(&CheckResult {
+    answer(&CheckResult {
         status: "ok",
         own_log_changed,
         verdict: Some(assessment.verdict),
@@ -417,11 +422,21 @@ fn check(dom: &dom::WebDom, url: &str, input: JsValue) -> Result<JsValue, JsValu
     })
 }
 
-/// The clinic's own profiles first, then the built-in ones.
-fn pick(dom: &dom::WebDom, url: &str) -> Option<Profile> {
-    CUSTOM
-        .with(|c| extract::pick_profile(&c.borrow(), url, dom).cloned())
-        .or_else(|| PROFILES.with(|profiles| extract::pick_profile(profiles, url, dom).cloned()))
+/// The clinic's own profiles first, then the built-in ones (shared, not copied per check).
+fn pick(dom: &dom::WebDom, url: &str) -> Option<Rc<Profile>> {
+    CUSTOM.with(|c| c.borrow().iter().find(|p| extract::profile_accepts(p, url, dom)).cloned()).or_else(|| {
+        (0..extract::BUILTIN_PROFILE_SOURCES.len())
+            .filter_map(builtin_profile)
+            .find(|p| extract::profile_accepts(p, url, dom))
+    })
+}
+
+/// The `i`th built-in profile, parsed on first use (one that does not parse is a bug the
+/// native tests catch; here it is skipped).
+fn builtin_profile(i: usize) -> Option<Rc<Profile>> {
+    BUILTIN.with(|all| {
+        all[i].get_or_init(|| Profile::from_json(extract::BUILTIN_PROFILE_SOURCES[i].1).ok().map(Rc::new)).clone()
+    })
 }
 
 /// HTML parsed into an inert document (DOMParser: no scripts run, nothing loads).
@@ -437,9 +452,17 @@ fn page_url(document: &web_sys::Document) -> String {
     document.location().and_then(|l| l.href().ok()).unwrap_or_default()
 }
 
-/// Reads the live page and assesses the patient it shows.
+/// A check's answer as JSON text. The input and the answer cross into and out of wasm as JSON
+/// text: the browser's own `JSON.stringify`/`JSON.parse` and one copy each way, not a call
+/// across the boundary for every field and array item (and no second serializer in the .wasm).
+fn answer(result: &CheckResult) -> Result<String, JsValue> {
+    serde_json::to_string(result).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// Reads the live page and assesses the patient it shows. `input`: the check input as JSON
+/// text; the answer is JSON text too.
 #[wasm_bindgen]
-pub fn check_page(input: JsValue) -> Result<JsValue, JsValue> {
+pub fn check_page(input: &str) -> Result<String, JsValue> {
     let document = document()?;
     let dom = dom::WebDom::from_document(&document).ok_or("the document has no element yet")?;
     check(&dom.with_budget_ms(READ_BUDGET_MS), &page_url(&document), input)
@@ -449,7 +472,7 @@ pub fn check_page(input: JsValue) -> Result<JsValue, JsValue> {
 /// Reads a copy of a page (HTML text, form values written into attributes), parsed into an
 /// inert document: scripts do not run and nothing loads.
 #[wasm_bindgen]
-pub fn check_html(html: &str, url: &str, input: JsValue) -> Result<JsValue, JsValue> {
+pub fn check_html(html: &str, url: &str, input: &str) -> Result<String, JsValue> {
     let parsed = parse_document(html)?;
     let dom = dom::WebDom::from_document(&parsed).ok_or("the copy has no element")?;
     check(&dom.with_budget_ms(READ_BUDGET_MS), url, input)
@@ -693,7 +716,9 @@ pub fn profiles(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
                     other => one(&other.to_string()),
                 })
                 .collect();
-            let builtin = PROFILES.with(|p| p.clone());
+            let builtin: Vec<Rc<Profile>> =
+                (0..extract::BUILTIN_PROFILE_SOURCES.len()).filter_map(builtin_profile).collect();
+            let builtin: Vec<&Profile> = builtin.iter().map(|p| &**p).collect();
             to_js(
                 &serde_json::json!({ "builtin": builtin, "custom": serde_json::to_value(&custom).unwrap_or_default() }),
             )
@@ -703,6 +728,7 @@ pub fn profiles(op: &str, args: JsValue) -> Result<JsValue, JsValue> {
     }
 }
 
+#[cfg(feature = "pages")]
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsValue::from_str(&e.to_string()))
 }
