@@ -33,6 +33,12 @@
   const MAX_LOADS = 5;    // each leaves its module behind (wasm-bindgen glue cannot be unloaded)
   let probes = null;      // the profile's patient-key selectors (`key_probe`) from the last check
   let lastProbeKey;       // what they read then
+  // Where this MIS shows the patient key (the profile's selectors, no patient data), saved by
+  // the last check on this origin: a new page reads its patient's log record while the core
+  // is still loading, instead of asking the core for the key first.
+  const PROBES_KEY = `keyprobe:${location.origin}`;
+  let savedProbes = null; // JSON of what storage holds under PROBES_KEY
+  let early = null;       // { key, log }: the log read started before the core was ready
 
   // Benchmark marks (issue 9, `make bench`): the overlay is in the DOM ("drawn"), and the
   // first frame after it has been rendered ("painted"). The page's Performance timeline is
@@ -89,6 +95,34 @@
     // A trainer's demo clock from settings, else the real time.
     const fixed = settings.clock && Date.parse(settings.clock);
     return Number.isFinite(fixed) ? fixed : Date.now();
+  }
+
+  /**
+   * The patient key as the core reads it from the probe's text (whitespace collapsed,
+   * trimmed; a dash is no key), for plain keys only: anything unusual is left to the core
+   * (undefined). A wrong guess costs a second read, never a wrong log: the check says
+   * which patient it read, and a different one is checked again with its own record.
+   */
+  function plainKey(raw) {
+    if (typeof raw !== 'string') return undefined;
+    const text = raw.replace(/[ \t\n\r\f\u00a0]+/g, ' ').trim();
+    return /^[\p{L}\p{N}][\p{L}\p{N} _.:\/#№+-]*$/u.test(text) && text.length <= 200 ? text : undefined;
+  }
+
+  /** The patient key the saved probes read on the page now, or undefined. */
+  function probedKey() {
+    try { return plainKey(probeKey()); } catch { return undefined; }
+  }
+
+  /** Saves the probes a check returned, for the next page of this MIS (only when they change). */
+  function saveProbes(result) {
+    if (result.status !== 'ok') return;
+    const json = JSON.stringify(result.key_probe || null);
+    if (json === savedProbes) return;
+    savedProbes = json;
+    const done = result.key_probe ? chrome.storage.local.set({ [PROBES_KEY]: result.key_probe })
+      : chrome.storage.local.remove(PROBES_KEY);
+    done.catch(() => { /* storage full or gone: the next page asks the core */ });
   }
 
   /** Whether elements are nested deeper than `limit` under `root` (no recursion). */
@@ -161,7 +195,7 @@
         await init({ module_or_path: url('extension/pkg/page_bg.wasm') });
         return {
           inPage: true,
-          check: async (input) => glue.check_page(input),
+          check: async (input) => JSON.parse(glue.check_page(JSON.stringify(input))),
           key: async () => glue.current_patient_key(),
           state: () => glue.current_state() ?? null,
         };
@@ -309,15 +343,29 @@
     let key = lastKey; // for the failure path: which patient the failed check was for
     checkCopy = null;
     try {
-      key = await core.key();
-      const result = key === NOT_PATIENT
-        ? { status: 'not_patient_page' }
-        : await checkWith({ call_log: await readLog(key) });
+      let result;
+      const hint = hinted();
+      if (hint) {
+        // The key from the probes: one check, with the record read meanwhile. The check says
+        // which patient it read; another one is checked again with its own record.
+        key = hint.key;
+        result = await checkWith({ call_log: await hint.log });
+        if (result.patient_key && result.patient_key !== hint.key && result.status !== 'not_patient_page') {
+          key = result.patient_key;
+          result = await checkWith({ call_log: await readLog(key) });
+        }
+      } else {
+        key = await core.key();
+        result = key === NOT_PATIENT
+          ? { status: 'not_patient_page' }
+          : await checkWith({ call_log: await readLog(key) });
+      }
       if (result.status === 'related') { schedule(); return; }
       if (result.words) coreWords = { ...result.words, lang: result.locale };
       if (core.state) lastState = core.state();
       probes = result.key_probe || null;
       try { lastProbeKey = probeKey(); } catch { probes = null; }
+      saveProbes(result);
       lastKey = result.patient_key;
       lastResult = result.status === 'ok' ? result : null;
       guard(result);
@@ -344,6 +392,15 @@
       checkCopy = null; // a page copy is not kept between checks
       if (again) { again = false; schedule(); }
     }
+  }
+
+  /** The patient key the probes read now, with its log record (read early for a new page), or null. */
+  function hinted() {
+    const key = probedKey();
+    if (!key) return null;
+    const e = early;
+    early = null;
+    return e && e.key === key ? e : { key, log: readLog(key) };
   }
 
   // ---- The dial guard ----
@@ -605,12 +662,25 @@
   // into local storage, because the browser's own read of policy storage can take seconds
   // (6 s in a fresh browser; a 300 ms wait for it cost every page 300 ms in the benchmark).
   // The direct read still follows, and a policy that differs re-checks the page.
-  const settingsReady = chrome.storage.local.get(['settings', 'managed']).then(
+  const settingsReady = chrome.storage.local.get(['settings', 'managed', PROBES_KEY]).then(
     (stored) => {
       if (stored.settings) settings = stored.settings;
       if (stored.managed) managed = stored.managed;
+      if (Array.isArray(stored[PROBES_KEY])) {
+        probes = stored[PROBES_KEY];
+        savedProbes = JSON.stringify(probes);
+      }
     },
     () => { /* storage unavailable: defaults */ });
+  // As soon as the page is parsed (and the probes are known), this patient's log record is
+  // read, while the core may still be loading.
+  const parsed = document.readyState === 'loading'
+    ? new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }))
+    : Promise.resolve();
+  Promise.all([settingsReady, parsed]).then(() => {
+    const key = probedKey();
+    if (key) early = { key, log: readLog(key) };
+  });
   const coreReady = loadCore();
   coreReady.catch(() => {}); // handled in start()
   const pageReady = new Promise((resolve) => {

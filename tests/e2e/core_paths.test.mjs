@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  demoPatients, engineCount, launchBrowser, setSettings, startDemoMis, TEST_CLOCK, waitForOverlay,
+  demoPatients, engineCount, launchBrowser, logKey, setSettings, startDemoMis, TEST_CLOCK, waitForOverlay,
 } from './harness.mjs';
 
 let open;
@@ -68,4 +68,41 @@ test('on a strict-CSP page SPA switches re-check through the engine, found by th
   assert.equal(second.overlay.verdict, b.scenario.expect.verdict);
   assert.equal(second.all.length, 1);
   await page.close();
+});
+
+test('a new page reads its patient\'s log record with the key probes the last check saved; a wrong probe still gets the right record', async () => {
+  // An unreadable record shows on the card ("not verified", the log notice): proof that the
+  // check had this patient's record, whichever way its key was found.
+  const garbage = { schema: 'something.else', rows: [1] };
+  const shown = (overlay) => overlay.verdict === 'not_verified'
+    && (overlay.groups.not_verified || []).some((i) => /журнал звонков расширения/.test(i.text));
+  for (const base of [open.base, strict.base]) {
+    const probeKey = `keyprobe:${base}`;
+    const [a, b, c] = [patients[3], patients[4], patients[5]];
+    const stored = (k) => browser.worker.evaluate(async (key) => (await chrome.storage.local.get(key))[key], k);
+    // The first check on this origin saves the profile's key selectors (no patient data).
+    let page = await browser.context.newPage();
+    await page.goto(`${base}/patients/${a.patient.id}`);
+    await waitForOverlay(page);
+    await page.close();
+    assert.deepEqual(await stored(probeKey), [{ css: 'article.patient-card[data-patient-id]', attr: 'data-patient-id' }]);
+    // The next page: its record is read with the probes.
+    await browser.worker.evaluate(([k, v]) => chrome.storage.local.set({ [k]: v }), [logKey(base, b.patient.id), garbage]);
+    page = await browser.context.newPage();
+    await page.goto(`${base}/patients/${b.patient.id}`);
+    let { overlay } = await waitForOverlay(page, shown);
+    assert.match(overlay.who, new RegExp(b.patient.family));
+    await page.close();
+    // Probes that read something else (here the page's language, a plain word): the check
+    // says which patient it read, and that patient is checked again with their own record.
+    await browser.worker.evaluate(([k, v]) => chrome.storage.local.set({ [k]: v }), [probeKey, [{ css: 'html', attr: 'lang' }]]);
+    await browser.worker.evaluate(([k, v]) => chrome.storage.local.set({ [k]: v }), [logKey(base, c.patient.id), garbage]);
+    page = await browser.context.newPage();
+    await page.goto(`${base}/patients/${c.patient.id}`);
+    ({ overlay } = await waitForOverlay(page, shown));
+    assert.match(overlay.who, new RegExp(c.patient.family));
+    await page.close();
+    // The check put the profile's own probes back.
+    assert.deepEqual(await stored(probeKey), [{ css: 'article.patient-card[data-patient-id]', attr: 'data-patient-id' }]);
+  }
 });
