@@ -260,10 +260,7 @@ pub fn profile_accepts<D: Dom>(profile: &Profile, url: &str, dom: &D) -> bool {
     let root = dom.root();
     (url.is_empty() || profile.url_matches(url))
         && profile.signature.0.iter().all(|sel| !dom.select(&root, sel, 1).is_empty())
-        && profile
-            .signature_labels
-            .as_ref()
-            .is_none_or(|s| engine::Engine::new(dom, url).count_labels(&s.any) >= s.min)
+        && profile.signature_labels.as_ref().is_none_or(|s| engine::Engine::new(dom, url).count_labels(&s.any) >= s.min)
 }
 
 /// The profiles built into the extension (`profiles/*.json`, embedded at compile time).
