@@ -345,9 +345,10 @@
     try {
       let result;
       const hint = hinted();
-      if (hint) {
-        // The key from the probes: one check, with the record read meanwhile. The check says
-        // which patient it read; another one is checked again with its own record.
+      if (hint && !core.inPage) {
+        // The engine: the key from the probes and one round trip, with the record read
+        // meanwhile. The check says which patient it read; another one is checked again
+        // with its own record.
         key = hint.key;
         result = await checkWith({ call_log: await hint.log });
         if (result.patient_key && result.patient_key !== hint.key && result.status !== 'not_patient_page') {
@@ -355,10 +356,18 @@
           result = await checkWith({ call_log: await readLog(key) });
         }
       } else {
+        // In this script the key is the core's own: a short call, then the check in a task of
+        // its own (a new page's first call compiles and parses, and one task for both would
+        // be a long task for the page). The record was read meanwhile if the probes read the
+        // same key.
         key = await core.key();
-        result = key === NOT_PATIENT
-          ? { status: 'not_patient_page' }
-          : await checkWith({ call_log: await readLog(key) });
+        if (key === NOT_PATIENT) {
+          result = { status: 'not_patient_page' };
+        } else {
+          const log = hint && hint.key === key ? hint.log : readLog(key);
+          await yieldToPage();
+          result = await checkWith({ call_log: await log });
+        }
       }
       if (result.status === 'related') { schedule(); return; }
       if (result.words) coreWords = { ...result.words, lang: result.locale };
@@ -392,6 +401,13 @@
       checkCopy = null; // a page copy is not kept between checks
       if (again) { again = false; schedule(); }
     }
+  }
+
+  /** Lets the page's own tasks run before ours goes on (a task boundary, not a microtask). */
+  function yieldToPage() {
+    return globalThis.scheduler && typeof scheduler.yield === 'function'
+      ? scheduler.yield() // eslint-disable-line no-undef
+      : new Promise((resolve) => setTimeout(resolve, 0));
   }
 
   /** The patient key the probes read now, with its log record (read early for a new page), or null. */
