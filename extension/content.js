@@ -195,7 +195,13 @@
         await init({ module_or_path: url('extension/pkg/page_bg.wasm') });
         return {
           inPage: true,
-          check: async (input) => JSON.parse(glue.check_page(JSON.stringify(input))),
+          // Two calls, two tasks: the page's own work can run between reading and judging.
+          check: async (input) => {
+            const read = JSON.parse(glue.read_page(JSON.stringify(input)));
+            if (read.status !== 'read') return read;
+            await yieldToPage();
+            return JSON.parse(glue.judge_read());
+          },
           key: async () => glue.current_patient_key(),
           state: () => glue.current_state() ?? null,
         };

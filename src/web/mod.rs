@@ -209,7 +209,40 @@ fn phones_in(dom: &dom::WebDom, within: &[String]) -> Vec<dial::FoundPhone> {
     out
 }
 
+/// What a check read from the page, still to be judged: a new page's first check reads in
+/// one task and judges in the next, so that neither is a long task for the MIS page.
+struct Read {
+    input: CheckInput,
+    config: Config,
+    config_problem: Option<String>,
+    custom_problems: Vec<String>,
+    /// The answer's fields known after reading (profile, patient, probes, words).
+    base: CheckResult,
+    extraction: extract::Extraction,
+    origin: String,
+    buttons: Vec<DialButton>,
+    phones: Vec<dial::FoundPhone>,
+    within: Vec<String>,
+}
+
+/// A check's first step: an answer already (not a patient page, related reads wanted, too
+/// large, teach mode), or what was read, to judge.
+#[allow(clippy::large_enum_variant)] // one per check, moved once or twice: boxing buys nothing
+enum Step {
+    Answer(CheckResult),
+    Read(Read),
+}
+
+/// A whole check: read, then judge.
 fn check(dom: &dom::WebDom, url: &str, input: &str) -> Result<String, JsValue> {
+    match read(dom, url, input)? {
+        Step::Answer(result) => answer(&result),
+        Step::Read(read) => answer(&judge(read)?),
+    }
+}
+
+/// Reads the page (everything that needs the DOM).
+fn read(dom: &dom::WebDom, url: &str, input: &str) -> Result<Step, JsValue> {
     // Test builds only (`--features fault-hook`): a page marked so makes the core panic, to
     // test that the extension recovers. Not compiled into the release .wasm. The panic leaves
     // state behind, as a real one can (a RefCell still borrowed: a trap runs no destructors),
@@ -249,7 +282,7 @@ fn check(dom: &dom::WebDom, url: &str, input: &str) -> Result<String, JsValue> {
         CUSTOM.with(|c| *c.borrow_mut() = parsed.into_iter().map(Rc::new).collect());
     }
     let Some(picked) = pick(dom, url) else {
-        return answer(&CheckResult { status: "not_patient_page", locale, words, ..Default::default() });
+        return Ok(Step::Answer(CheckResult { status: "not_patient_page", locale, words, ..Default::default() }));
     };
     let profile = picked.name.clone();
     let patient_key = extract::patient_key_at(dom, &picked, url);
@@ -257,17 +290,17 @@ fn check(dom: &dom::WebDom, url: &str, input: &str) -> Result<String, JsValue> {
     if patient_key.is_none() && !picked.patient_key.is_empty() {
         // The profile says where the shown patient's id is, and it is empty: the MIS has not
         // put a record on screen yet (an SPA still loading it). Nothing to judge yet.
-        return answer(&CheckResult {
+        return Ok(Step::Answer(CheckResult {
             status: "not_patient_page",
             profile: Some(profile),
             key_probe,
             locale,
             words,
             ..Default::default()
-        });
+        }));
     }
     if input.key_only {
-        return answer(&CheckResult {
+        return Ok(Step::Answer(CheckResult {
             status: "key",
             profile: Some(profile),
             patient_key,
@@ -275,24 +308,19 @@ fn check(dom: &dom::WebDom, url: &str, input: &str) -> Result<String, JsValue> {
             locale,
             words,
             ..Default::default()
-        });
+        }));
     }
     if let Some(req) = input.teach.take() {
-        return match extract::teach::teach(dom, &picked, &origin_of(url), url, &req) {
+        return Ok(Step::Answer(match extract::teach::teach(dom, &picked, &origin_of(url), url, &req) {
             Ok(outcome) => {
                 let teach = serde_json::to_value(&outcome).ok();
-                answer(&CheckResult { status: "teach", profile: Some(profile), teach, locale, ..Default::default() })
+                CheckResult { status: "teach", profile: Some(profile), teach, locale, ..Default::default() }
             }
-            Err(e) => answer(&CheckResult {
-                status: "teach",
-                profile: Some(profile),
-                error: Some(e),
-                locale,
-                ..Default::default()
-            }),
-        };
+            Err(e) => {
+                CheckResult { status: "teach", profile: Some(profile), error: Some(e), locale, ..Default::default() }
+            }
+        }));
     }
-    let dial_spec = picked.dial.clone();
     let base = CheckResult {
         profile: Some(profile.clone()),
         patient_key: patient_key.clone(),
@@ -322,12 +350,12 @@ fn check(dom: &dom::WebDom, url: &str, input: &str) -> Result<String, JsValue> {
         }
     }
     if !missing.is_empty() {
-        return answer(&CheckResult { status: "related", related: missing, ..base });
+        return Ok(Step::Answer(CheckResult { status: "related", related: missing, ..base }));
     }
     let mut extraction = extract::extract_or_stop(dom, &picked, url);
     // A work limit was reached (rows, nodes, time): part of the card was not read, so no verdict.
     if extraction.coverage.truncated {
-        return answer(&CheckResult { status: "too_large", ..base });
+        return Ok(Step::Answer(CheckResult { status: "too_large", ..base }));
     }
     if !picked.related.is_empty() {
         let zone = config.timezone.clone();
@@ -337,6 +365,38 @@ fn check(dom: &dom::WebDom, url: &str, input: &str) -> Result<String, JsValue> {
         let parse = |html: &str| parse_document(html).ok().and_then(|d| dom::WebDom::from_document(&d));
         extract::related::apply_replies(&mut extraction, &picked, &replies, &to_local, &parse);
     }
+    // The page's plain-text phone numbers (a DOM read): only for a panel, not for a dial.
+    let spec = picked.dial.clone().unwrap_or_default();
+    let phone_text_on = spec.phone_text.as_ref().is_some_and(|p| {
+        input
+            .phone_text
+            .as_ref()
+            .and_then(|m| m.get(&profile))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(p.enabled)
+    });
+    let within = if phone_text_on { spec.phone_text.map(|p| p.within).unwrap_or_default() } else { vec![] };
+    let phones = if input.intended.is_none() { phones_in(dom, &within) } else { vec![] };
+    Ok(Step::Read(Read {
+        input,
+        config,
+        config_problem,
+        custom_problems,
+        base,
+        extraction,
+        origin: origin_of(url),
+        buttons: spec.buttons,
+        phones,
+        within,
+    }))
+}
+
+/// Judges what was read: the assessment, the panel, the call script (no DOM).
+fn judge(read: Read) -> Result<CheckResult, JsValue> {
+    let Read { input, config, config_problem, custom_problems, base, extraction, origin, buttons, phones, within } =
+        read;
+    let locale = config.locale;
+    let patient_key = base.patient_key.clone();
     let teach_targets = extract::teach::unread(&extraction.coverage);
     let coverage = serde_json::to_value(&extraction.coverage).ok();
     let (snapshot, problems) = snapshot_from_value(extraction.snapshot);
@@ -346,7 +406,7 @@ fn check(dom: &dom::WebDom, url: &str, input: &str) -> Result<String, JsValue> {
     let mut own_log_unreadable = false;
     let mut own_log_changed = false;
     if let (Some(value), Some(key)) = (&input.call_log, &patient_key) {
-        let loaded = calllog::load(value, &origin_of(url), key);
+        let loaded = calllog::load(value, &origin, key);
         own_log_unreadable = !loaded.log.unreadable.is_empty();
         own_log_changed = loaded.changed;
         own_log.get_or_insert_with(Vec::new).extend(calllog::to_communications(&loaded.log.entries));
@@ -364,21 +424,11 @@ fn check(dom: &dom::WebDom, url: &str, input: &str) -> Result<String, JsValue> {
     };
     let assessment = match ZONES.with(|zones| assess(&request, zones)) {
         Ok(a) => a,
-        Err(err) => return answer(&CheckResult { status: "input_error", error: Some(err.to_string()), ..base }),
+        Err(err) => return Ok(CheckResult { status: "input_error", error: Some(err.to_string()), ..base }),
     };
-    let spec = dial_spec.unwrap_or_default();
-    let phone_text_on = spec.phone_text.as_ref().is_some_and(|p| {
-        input
-            .phone_text
-            .as_ref()
-            .and_then(|m| m.get(&profile))
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(p.enabled)
-    });
-    let within = if phone_text_on { spec.phone_text.map(|p| p.within).unwrap_or_default() } else { vec![] };
     let dial_out = DialOut {
-        buttons: spec.buttons,
-        phones: if intended.is_none() { phones_in(dom, &within) } else { vec![] },
+        buttons,
+        phones,
         within,
         head: intended.as_ref().map(|i| dial::head(&assessment, i.channel, i.number.as_deref(), locale)),
         words: dial::words(locale),
@@ -406,7 +456,7 @@ fn check(dom: &dom::WebDom, url: &str, input: &str) -> Result<String, JsValue> {
             }),
         }
     }
-    answer(&CheckResult {
+    Ok(CheckResult {
         status: "ok",
         own_log_changed,
         verdict: Some(assessment.verdict),
@@ -466,6 +516,35 @@ pub fn check_page(input: &str) -> Result<String, JsValue> {
     let document = document()?;
     let dom = dom::WebDom::from_document(&document).ok_or("the document has no element yet")?;
     check(&dom.with_budget_ms(READ_BUDGET_MS), &page_url(&document), input)
+}
+
+thread_local! {
+    /// What `read_page` read, until `judge_read` judges it.
+    static READ: std::cell::RefCell<Option<Read>> = const { std::cell::RefCell::new(None) };
+}
+
+/// [`check_page`] in two calls, for the content script to run in two tasks: this one reads
+/// the live page and answers as `check_page` would, or `{"status":"read"}`: call
+/// [`judge_read`] (after letting the page run) for the answer.
+#[wasm_bindgen]
+pub fn read_page(input: &str) -> Result<String, JsValue> {
+    let document = document()?;
+    let dom = dom::WebDom::from_document(&document).ok_or("the document has no element yet")?;
+    READ.with(|r| r.borrow_mut().take());
+    match read(&dom.with_budget_ms(READ_BUDGET_MS), &page_url(&document), input)? {
+        Step::Answer(result) => answer(&result),
+        Step::Read(read) => {
+            READ.with(|r| *r.borrow_mut() = Some(read));
+            Ok(r#"{"status":"read"}"#.to_string())
+        }
+    }
+}
+
+/// The answer to what the last `read_page` read (once).
+#[wasm_bindgen]
+pub fn judge_read() -> Result<String, JsValue> {
+    let read = READ.with(|r| r.borrow_mut().take()).ok_or("nothing was read")?;
+    answer(&judge(read)?)
 }
 
 #[cfg(feature = "pages")]
