@@ -220,6 +220,23 @@ fn merge_section(into: &mut Snapshot, from: Snapshot, section: Section) {
     }
 }
 
+/// Text made safe for an HTML or XML text node or a quoted attribute: the five markup
+/// characters as entities, everything else as it is.
+pub fn escape_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,21 +312,4 @@ mod tests {
         assert!(!snap.has(Section::Plans));
         assert!(!snap.has(Section::Refusals));
     }
-}
-
-/// Text made safe for an HTML or XML text node or a quoted attribute: the five markup
-/// characters as entities, everything else as it is.
-pub fn escape_markup(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
