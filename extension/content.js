@@ -193,14 +193,22 @@
       loads += 1;
       try {
         await init({ module_or_path: url('extension/pkg/page_bg.wasm') });
+        // Two calls, two tasks: the page's own work can run between reading and judging. The
+        // core keeps one read until it is judged, so checks (the page's, a dial's, teach
+        // mode's) take turns: another one started during the yield would replace that read.
+        let turn = Promise.resolve();
+        const checkInTwoTasks = async (input) => {
+          const read = JSON.parse(glue.read_page(JSON.stringify(input)));
+          if (read.status !== 'read') return read;
+          await yieldToPage();
+          return JSON.parse(glue.judge_read());
+        };
         return {
           inPage: true,
-          // Two calls, two tasks: the page's own work can run between reading and judging.
-          check: async (input) => {
-            const read = JSON.parse(glue.read_page(JSON.stringify(input)));
-            if (read.status !== 'read') return read;
-            await yieldToPage();
-            return JSON.parse(glue.judge_read());
+          check: (input) => {
+            const done = turn.then(() => checkInTwoTasks(input));
+            turn = done.catch(() => {});
+            return done;
           },
           key: async () => glue.current_patient_key(),
           state: () => glue.current_state() ?? null,
