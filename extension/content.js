@@ -12,7 +12,7 @@
   const url = (path) => chrome.runtime.getURL(path);
   const QUIET_MS = 120;   // let an SPA re-render settle before reading the page
   const COPY_DEPTH = 500; // Chromium's HTML parser flattens deeper nesting: a copy would read wrong
-  let core = null;        // { check(input) -> Promise<result>, key() -> Promise<key>, state: () -> string|null }
+  let core = null;        // { check(input) -> Promise<result>, key() -> Promise<key>, state: () -> string|null|undefined (undefined: no cheap probe) }
   let settings = { config: null, clock: null };
   let managed = null;     // the browser policy's settings (a chain's IT): the core puts them over the user's
   let lastKey;            // the patient key the overlay was drawn for
@@ -33,6 +33,7 @@
   const MAX_LOADS = 5;    // each leaves its module behind (wasm-bindgen glue cannot be unloaded)
   let probes = null;      // the profile's patient-key selectors (`key_probe`) from the last check
   let lastProbeKey;       // what they read then
+  let stateProbe = null;  // the sections' root selectors (`state_probe`), for the engine path
   // Where this MIS shows the patient key (the profile's selectors, no patient data), saved by
   // the last check on this origin: a new page reads its patient's log record while the core
   // is still loading, instead of asking the core for the key first.
@@ -231,7 +232,22 @@
         const reply = await engine({ key_only: true });
         return reply.status === 'not_patient_page' ? NOT_PATIENT : reply.patient_key;
       },
-      state: null, // no cheap probe here: re-check after the page settles
+      // The core is not here: the patient key and the text of the sections' roots, read
+      // with the selectors the last check returned (undefined: no such probe, re-check after
+      // the page settles). Unrelated churn then costs a few querySelector calls, not a copy.
+      state: () => {
+        if (!probes || !stateProbe) return undefined;
+        try {
+          let state = String(probeKey());
+          for (const roots of stateProbe) {
+            const node = roots.reduce((found, css) => found || document.querySelector(css), null);
+            state += `\u0001${node ? node.textContent : '\u0002'}`;
+          }
+          return state;
+        } catch {
+          return undefined; // a selector this browser does not take: re-check instead
+        }
+      },
     };
   }
 
@@ -356,6 +372,10 @@
     running = true;
     let key = lastKey; // for the failure path: which patient the failed check was for
     checkCopy = null;
+    // On the engine path, the sections as they are when the page is copied: a change during
+    // the round trip then still differs from what was checked.
+    const seen = core.inPage ? undefined : core.state();
+    const probed = JSON.stringify([probes, stateProbe]);
     try {
       let result;
       const hint = hinted();
@@ -385,9 +405,10 @@
       }
       if (result.status === 'related') { schedule(); return; }
       if (result.words) coreWords = { ...result.words, lang: result.locale };
-      if (core.state) lastState = core.state();
       probes = result.key_probe || null;
+      stateProbe = result.state_probe || null;
       try { lastProbeKey = probeKey(); } catch { probes = null; }
+      lastState = seen !== undefined && JSON.stringify([probes, stateProbe]) === probed ? seen : core.state();
       saveProbes(result);
       lastKey = result.patient_key;
       lastResult = result.status === 'ok' ? result : null;
@@ -668,9 +689,9 @@
   function probe() {
     probeTimer = 0;
     if (timer || !core) return;
-    if (!core.state) return schedule();
     let state;
     try { state = core.state(); } catch (err) { return failed(err, lastKey); }
+    if (state === undefined) return schedule();
     if (state !== lastState) {
       probeDelay = QUIET_MS;
       schedule();

@@ -272,3 +272,16 @@ fn the_fingerprint_follows_the_sections_only() {
     assert_ne!(changed, html);
     assert_ne!(fp(&changed), base, "an appointment's status changed");
 }
+
+/// The engine path's probe: the section roots, only when every section is found by CSS alone
+/// (the content script cannot follow a heading or a label).
+#[test]
+fn state_probes_are_the_css_section_roots_or_nothing() {
+    let builtin = builtin_profiles();
+    let demo = builtin.iter().find(|p| p.name == "demo-mis").unwrap();
+    let roots = precall::extract::state_probes(demo).expect("every demo-mis section has a CSS root");
+    assert_eq!(roots.len(), demo.sections.len());
+    assert!(roots.contains(&vec!["#patient-card #section-appointments".to_string()]), "{roots:?}");
+    let generic = builtin.iter().find(|p| p.name == "generic").unwrap();
+    assert_eq!(precall::extract::state_probes(generic), None, "sections found by their headings");
+}

@@ -224,6 +224,19 @@ pub fn key_probes(profile: &Profile) -> Option<Vec<KeyProbe>> {
         .collect()
 }
 
+/// The section roots [`fingerprint`] reads (each section's `root` alternatives), for the
+/// content script on pages where the core cannot run: it compares their text between page
+/// changes and asks the engine only when one changed, as [`fingerprint`] does in the page.
+/// `None` when a section is not found by CSS alone (a `root_label`, or no `root`): such pages
+/// are re-read when they settle.
+pub fn state_probes(profile: &Profile) -> Option<Vec<Vec<String>>> {
+    profile
+        .sections
+        .values()
+        .map(|spec| (spec.root_label.is_empty() && !spec.root.is_empty()).then(|| spec.root.0.clone()))
+        .collect()
+}
+
 /// [`patient_key`] with the page URL, for profiles whose key is in the URL.
 pub fn patient_key_at<D: Dom>(dom: &D, profile: &Profile, url: &str) -> Option<String> {
     engine::Engine::new(dom, url).patient_key(profile)

@@ -116,6 +116,10 @@ struct CheckResult {
     patient_key: Option<String>,
     /// How the content script can read the key itself (`extract::key_probes`).
     key_probe: Option<Vec<extract::KeyProbe>>,
+    /// The section roots the content script compares to notice a relevant change where the
+    /// core is not in the page (the engine path; `extract::state_probes`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state_probe: Option<Vec<Vec<String>>>,
     /// An input the core could not take (bad settings, unknown time zone), in words.
     error: Option<String>,
     /// The stored call log given as `call_log` must be written back (an older version, or
@@ -325,6 +329,7 @@ fn read(dom: &dom::WebDom, url: &str, input: &str) -> Result<Step, JsValue> {
         profile: Some(profile.clone()),
         patient_key: patient_key.clone(),
         key_probe,
+        state_probe: extract::state_probes(&picked),
         locale,
         words,
         ..Default::default()

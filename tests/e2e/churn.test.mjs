@@ -89,10 +89,22 @@ test('wasm path (single-page MIS, generic profile): the content script stays und
   await page.close();
 });
 
-test('engine path (strict-CSP demo MIS): page copies back off while nothing relevant changes', async () => {
+/** Counts the page copies content scripts send to the engine from now on (in the service worker). */
+async function countEngineChecks() {
+  await browser.worker.evaluate(() => {
+    self.engineChecks = 0;
+    if (self.countingEngineChecks) return;
+    self.countingEngineChecks = true;
+    chrome.runtime.onMessage.addListener((m) => { if (m && m.type === 'precall:check-html') self.engineChecks += 1; });
+  });
+  return () => browser.worker.evaluate(() => self.engineChecks);
+}
+
+test('engine path (strict-CSP demo MIS): no page copy while nothing relevant changes; a section change is re-checked', async () => {
   const page = await browser.context.newPage();
   await page.goto(`${mis.base}/patients/1002`);
-  await waitForOverlay(page);
+  const { overlay: booked } = await waitForOverlay(page);
+  const engineChecks = await countEngineChecks();
   // CDP evaluation is not bound by the page's CSP: the same ticker, outside the card.
   const r = await profile(page, () => page.evaluate((ms) => new Promise((resolve) => {
     const feed = document.body.appendChild(document.createElement('ul'));
@@ -111,7 +123,16 @@ test('engine path (strict-CSP demo MIS): page copies back off while nothing rele
     })();
   }), CHURN_MS));
   report('churn, engine path (page copies)', r);
+  assert.equal(await engineChecks(), 0, 'the sections the profile reads did not change: nothing to copy');
   assert.ok(r.ext < 0.15 * r.wall, `content script used ${r.ext.toFixed(1)} ms of ${r.wall} ms`);
   assert.equal((await readOverlays(page)).length, 1);
+  // A change inside the card (the booked appointment is cancelled) is noticed and re-checked.
+  await page.evaluate(() => {
+    const cell = [...document.querySelectorAll('#section-appointments td')].find((td) => td.textContent.trim() === 'Записан');
+    cell.textContent = 'Отменена';
+  });
+  const { overlay: cancelled } = await waitForOverlay(page, (o) => o.verdict && o.text !== booked.text);
+  assert.ok(await engineChecks() >= 1, 'the changed card was copied to the engine');
+  assert.ok(/записан/i.test(booked.text) && !/Уже записан/i.test(cancelled.text), cancelled.text);
   await page.close();
 });
