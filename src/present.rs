@@ -198,9 +198,9 @@ pub fn panel(assessment: &Assessment, snapshot: &Snapshot, locale: Locale) -> Pa
 /// "2026-11-23T12:00:00+03:00" -> "пн 23.11 12:00" / "Mon 23 Nov 12:00": the administrator
 /// reads the local wall time the window opens.
 fn short_date_time(rfc3339: &str, locale: Locale) -> String {
-    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(d) => crate::rules::text::short_date_time(locale, d.naive_local()),
-        Err(_) => rfc3339.to_string(),
+    match crate::model::datefmt::parse_date_time(rfc3339) {
+        Some((local, Some(_))) => crate::rules::text::short_date_time(locale, local),
+        _ => rfc3339.to_string(),
     }
 }
 
@@ -274,16 +274,19 @@ fn context_items(context: &serde_json::Value, locale: Locale) -> Vec<Item> {
 
 /// "2026-10-19" -> "19.10.2026" / "19 Oct 2026" (the way the locale's administrators write dates).
 fn local_date(iso: &str, locale: Locale) -> String {
-    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
-        Ok(d) => crate::rules::text::full_date(locale, d),
-        Err(_) => iso.to_string(),
+    match crate::model::datefmt::parse_date(iso) {
+        Some(d) => crate::rules::text::full_date(locale, d),
+        None => iso.to_string(),
     }
 }
 
 /// "19.10.2026 14:00" / "19 Oct 2026 14:00".
 fn local_date_time(iso: &str, locale: Locale) -> String {
     match crate::model::LocalDateTime::parse(iso) {
-        Some(t) => format!("{} {}", crate::rules::text::full_date(locale, t.naive.date()), t.naive.format("%H:%M")),
+        Some(t) => {
+            let time = crate::model::datefmt::hour_minute(t.naive.time());
+            format!("{} {time}", crate::rules::text::full_date(locale, t.naive.date()))
+        }
         None => iso.to_string(),
     }
 }

@@ -111,7 +111,7 @@ pub fn validate(settings: &Value, zones: &dyn Zones, locale: Locale) -> Vec<Fiel
     }
     match map.get("clock") {
         None | Some(Value::Null) => {}
-        Some(Value::String(s)) if chrono::DateTime::parse_from_rfc3339(s).is_ok() => {}
+        Some(Value::String(s)) if matches!(crate::model::datefmt::parse_date_time(s), Some((_, Some(_)))) => {}
         Some(_) => errors.push(FieldError::new("clock", "datetime", &[])),
     }
     errors

@@ -306,11 +306,16 @@ fn scalar(v: &Value, to_local: &dyn Fn(NaiveDateTime) -> Option<NaiveDateTime>) 
                     let d = NaiveDate::from_ymd_opt(num("year") as i32, num("month"), num("day"))?;
                     let utc = d.and_hms_opt(num("hour"), num("minute"), num("second"))?;
                     let local = to_local(utc)?;
-                    local.format("%Y-%m-%dT%H:%M").to_string()
+                    let mut text = crate::model::datefmt::iso_date(local.date());
+                    text.push('T');
+                    text.push_str(&crate::model::datefmt::hour_minute(local.time()));
+                    text
                 }
-                "date" => NaiveDate::from_ymd_opt(num("year") as i32, num("month"), num("day"))?
-                    .format("%Y-%m-%d")
-                    .to_string(),
+                "date" => crate::model::datefmt::iso_date(NaiveDate::from_ymd_opt(
+                    num("year") as i32,
+                    num("month"),
+                    num("day"),
+                )?),
                 "time" => format!("{:02}:{:02}", num("hour"), num("minute")),
                 "Decimal" => o.get("decimal").and_then(Value::as_str)?.to_string(),
                 _ => return None,
