@@ -180,8 +180,9 @@ fn validate_config(config: &Value, zones: &dyn Zones, errors: &mut Vec<FieldErro
     }
     // A safety net: what passed the checks above must also read as the core's configuration.
     if errors.len() == before {
-        if let Err(e) = serde_path_to_error::deserialize::<_, Config>(config.clone()) {
-            errors.push(FieldError::new(&format!("config.{}", e.path()), "invalid", &[&e.inner().to_string()]));
+        if let Err(e) = crate::model::read_value::<Config>(config) {
+            let path = if e.path.is_empty() { "config".to_string() } else { format!("config.{}", e.path) };
+            errors.push(FieldError::new(&path, "invalid", &[&e.message]));
         }
     }
 }

@@ -293,11 +293,10 @@ pub fn load(value: &Value, origin: &str, patient: &str) -> Loaded {
     }
 }
 
-/// Deserializes with the JSON path of a bad field in the error. (Always from an owned
-/// `Value`, as the snapshot is read: the .wasm then carries one deserializer for each type.)
+/// Deserializes with the JSON path of a bad field in the error. (Through `&Value`, as the
+/// snapshot is read: the .wasm then carries one deserializer for each type.)
 fn from_json<T: serde::de::DeserializeOwned>(item: &Value) -> Result<T, Invalid> {
-    serde_path_to_error::deserialize(item.clone())
-        .map_err(|err| Invalid(format!("field `{}`: {}", err.path(), err.inner())))
+    crate::model::read_value(item).map_err(|err| Invalid(format!("field `{}`: {}", err.path, err.message)))
 }
 
 /// One entry of the current version, validated.

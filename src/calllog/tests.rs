@@ -286,3 +286,15 @@ fn groups_by_patient() {
     assert_eq!(g.len(), 2);
     assert_eq!(g[0].1.len() + g[1].1.len(), 3);
 }
+
+#[test]
+fn an_entry_that_does_not_read_names_its_bad_field() {
+    let item = json!({
+        "id": "a1", "origin": O, "patient": P, "at": "2026-11-23T10:00:00+03:00",
+        "channel": "pigeon",
+    });
+    let err = entry_from(&item).unwrap_err();
+    assert!(err.0.starts_with("field `channel`: unknown variant `pigeon`"), "{}", err.0);
+    let err = entry_from(&json!({ "id": "a1", "origin": O, "patient": P })).unwrap_err();
+    assert!(err.0.contains("missing field `at`"), "{}", err.0);
+}
