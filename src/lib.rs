@@ -9,6 +9,7 @@ pub mod dial;
 pub mod extract;
 pub mod i18n;
 pub mod model;
+pub mod order;
 pub mod prefs;
 pub mod present;
 pub mod report;

@@ -368,8 +368,8 @@ pub(crate) fn instant(t: &LocalDateTime) -> Option<DateTime<Utc>> {
 
 /// By MIS, patient and time; entries made at the same moment keep the order they were made in
 /// (a stable sort).
-fn sort(entries: &mut [Entry]) {
-    entries.sort_by(|a, b| {
+fn sort(entries: &mut Vec<Entry>) {
+    crate::order::sort_by(entries, |a, b| {
         let key = |e: &Entry| (instant(&e.at).map(|t| t.timestamp_millis()).unwrap_or(i64::MIN), e.at.naive);
         (a.origin.as_str(), a.patient.as_str(), key(a)).cmp(&(b.origin.as_str(), b.patient.as_str(), key(b)))
     });

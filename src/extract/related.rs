@@ -87,7 +87,12 @@ fn substitute(v: &Value, id: &Value) -> Value {
     match v {
         Value::String(s) if s == "{id}" => id.clone(),
         Value::Array(a) => Value::Array(a.iter().map(|x| substitute(x, id)).collect()),
-        Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), substitute(x, id))).collect()),
+        Value::Object(o) => {
+            // By insertion: `collect()` into the map sorts first (one more sort in the .wasm).
+            let mut out = serde_json::Map::new();
+            out.extend(o.iter().map(|(k, x)| (k.clone(), substitute(x, id))));
+            Value::Object(out)
+        }
         other => other.clone(),
     }
 }

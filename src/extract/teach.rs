@@ -180,7 +180,7 @@ fn stable_attrs(step: &Step) -> Vec<String> {
         "aria-label" => 4,
         _ => 9,
     };
-    names.sort_by_key(|n| rank(n));
+    crate::order::sort_by_key(&mut names, |n| rank(n));
     for name in names {
         if rank(name) == 9 || !ident(name) {
             continue;

@@ -158,7 +158,7 @@ pub fn local_to_utc(zones: &dyn Zones, zone: &str, local: NaiveDateTime) -> Opti
             candidates.push(utc);
         }
     }
-    candidates.sort();
+    crate::order::sort(&mut candidates);
     if let Some(first) = candidates.first() {
         return Some(Utc.from_utc_datetime(first));
     }

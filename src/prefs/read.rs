@@ -885,7 +885,7 @@ fn combine(stmts: &[Stmt]) -> Preferences {
         }
         for p in &st.phrases {
             let mut set: Vec<Channel> = p.heads.iter().flat_map(|h| expand(*h)).collect();
-            set.sort();
+            crate::order::sort(&mut set);
             set.dedup();
             if p.neg {
                 // A ban about a time, about the patient in person, or with words we do not know
@@ -944,8 +944,11 @@ fn combine(stmts: &[Stmt]) -> Preferences {
     } else {
         allowed.extend(permits.iter().copied());
     }
-    let forbidden_set: BTreeSet<Channel> = forbidden.iter().map(|x| x.0).collect();
-    let mut allowed_set: BTreeSet<Channel> = allowed.iter().map(|x| x.0).collect();
+    // Built by insertion: `collect()` into a BTreeSet sorts first (one more sort in the .wasm).
+    let mut forbidden_set = BTreeSet::new();
+    forbidden_set.extend(forbidden.iter().map(|x| x.0));
+    let mut allowed_set = BTreeSet::new();
+    allowed_set.extend(allowed.iter().map(|x| x.0));
 
     // Two different "only" statements.
     if only_sets.iter().any(|(s, _)| *s != only_sets[0].0) {
@@ -1029,7 +1032,8 @@ fn combine(stmts: &[Stmt]) -> Preferences {
         }
         out
     };
-    let unparsed_idx: BTreeSet<usize> = (0..stmts.len()).filter(|&i| stmts[i].unparsed).collect();
+    let mut unparsed_idx = BTreeSet::new();
+    unparsed_idx.extend((0..stmts.len()).filter(|&i| stmts[i].unparsed));
     Preferences {
         do_not_contact,
         allowed: allowed_out,
@@ -1156,7 +1160,7 @@ fn windows(stmts: &[Stmt], acc: &mut Acc, positive: &mut Vec<usize>) -> (Vec<cra
         }
         if st.atoms.iter().any(|(_, n, _)| !n) {
             positive.push(si);
-            heads.sort_by_key(|h| format!("{h:?}"));
+            crate::order::sort_by_key(&mut heads, |h| format!("{h:?}"));
             if !heads.is_empty() {
                 channel_windows.push((heads, si));
             }

@@ -75,7 +75,7 @@ pub fn message_channel(f: &Facts) -> Option<Channel> {
     }
     if let Some(contacts) = f.contacts() {
         let mut phones: Vec<_> = contacts.iter().filter(|x| x.kind == ContactKind::Phone).collect();
-        phones.sort_by_key(|x| (x.owner != "self", !x.primary));
+        crate::order::sort_by_key(&mut phones, |x| (x.owner != "self", !x.primary));
         for phone in phones {
             if let Some(c) = Channel::ALL.into_iter().find(|c| phone.messengers.contains(c) && ok(*c)) {
                 return Some(c);

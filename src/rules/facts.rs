@@ -313,7 +313,7 @@ impl<'a> Facts<'a> {
         };
         let mut log: Vec<LogEntry> = mis.unwrap_or(&[]).iter().filter_map(|c| entry(c, false)).collect();
         let mut keys: Vec<(i64, Option<Channel>)> = log.iter().map(|e| (e.at.timestamp(), e.channel)).collect();
-        keys.sort_by_key(|k| k.0);
+        crate::order::sort_by_key(&mut keys, |k| k.0);
         for c in own.unwrap_or(&[]) {
             let Some(e) = entry(c, true) else { continue };
             let ts = e.at.timestamp();
@@ -326,7 +326,7 @@ impl<'a> Facts<'a> {
                 log.push(e);
             }
         }
-        log.sort_by_key(|e| e.at);
+        crate::order::sort_by_key(&mut log, |e| e.at);
         Some(log)
     }
 
@@ -339,7 +339,7 @@ impl<'a> Facts<'a> {
             .filter_map(|a| Some(Upcoming { appointment: a, at: self.instant(&a.start)? }))
             .filter(|u| u.at >= self.now)
             .collect();
-        v.sort_by_key(|u| u.at);
+        crate::order::sort_by_key(&mut v, |u| u.at);
         v
     }
 

@@ -65,7 +65,7 @@ fn check(f: &Facts, out: &mut Out) {
     if recent.is_empty() {
         return;
     }
-    recent.sort_by_key(|r| std::cmp::Reverse(r.1));
+    crate::order::sort_by_key(&mut recent, |r| std::cmp::Reverse(r.1));
     let mut evidence = Vec::new();
     let mut touched: Vec<(String, String)> = Vec::new();
     for (name, date, price) in &recent {

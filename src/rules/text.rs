@@ -74,7 +74,7 @@ pub fn join_channels(locale: Locale, cs: &[Channel]) -> String {
 /// "будни", "выходные", "ежедневно", or "пн, ср" (and the English forms).
 pub fn days_phrase(locale: Locale, days: &[Day]) -> String {
     let mut set: Vec<Day> = days.to_vec();
-    set.sort();
+    crate::order::sort(&mut set);
     set.dedup();
     if set.is_empty() || set.len() == 7 {
         return match locale {

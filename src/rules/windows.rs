@@ -50,7 +50,7 @@ impl Schedule {
 
     fn normalized(mut self) -> Schedule {
         for day in self.days.iter_mut() {
-            day.sort();
+            crate::order::sort(day);
             let mut merged: Vec<(u32, u32)> = Vec::with_capacity(day.len());
             for &(a, b) in day.iter() {
                 match merged.last_mut() {

@@ -103,7 +103,7 @@ impl<'a> Cx<'a> {
     pub fn active_appointments(&self) -> Vec<&'a Appointment> {
         let mut list: Vec<&Appointment> =
             self.snapshot.appointments.iter().flatten().filter(|a| a.status.is_active()).collect();
-        list.sort_by_key(|a| a.start.naive);
+        crate::order::sort_by_key(&mut list, |a| a.start.naive);
         list
     }
 

@@ -578,7 +578,7 @@ fn messages_refused(cx: &Cx) -> bool {
 /// The patient's own contacts first, primary first; others (a parent's number) after.
 fn own_contacts<'a>(cx: &'a Cx) -> Vec<&'a Contact> {
     let mut list: Vec<&Contact> = cx.snapshot.contacts.iter().flatten().collect();
-    list.sort_by_key(|c| (c.owner != "self", !c.primary));
+    crate::order::sort_by_key(&mut list, |c| (c.owner != "self", !c.primary));
     list
 }
 
