@@ -197,12 +197,14 @@
         // Two calls, two tasks: the page's own work can run between reading and judging. The
         // core keeps one read until it is judged, so checks (the page's, a dial's, teach
         // mode's) take turns: another one started during the yield would replace that read.
+        // The call-log record (`call_log`, may be a promise) is only judged: its storage read
+        // goes on while the page is read.
         let turn = Promise.resolve();
-        const checkInTwoTasks = async (input) => {
+        const checkInTwoTasks = async ({ call_log: log, ...input }) => {
           const read = JSON.parse(glue.read_page(JSON.stringify(input)));
           if (read.status !== 'read') return read;
           await yieldToPage();
-          return JSON.parse(glue.judge_read());
+          return JSON.parse(glue.judge_read(JSON.stringify((await log) ?? null)));
         };
         return {
           inPage: true,
@@ -219,7 +221,8 @@
       }
     }
     // The page's CSP forbids WebAssembly here (or the import failed): the engine page reads a copy.
-    const engine = async (input) => {
+    const engine = async ({ call_log: log, ...rest }) => {
+      const input = { ...rest, call_log: (await log) ?? null };
       const reply = await chrome.runtime.sendMessage(
         { type: 'precall:check-html', html: copyForThisCheck(), url: location.href, input });
       if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply && reply.failed });
@@ -384,10 +387,10 @@
         // meanwhile. The check says which patient it read; another one is checked again
         // with its own record.
         key = hint.key;
-        result = await checkWith({ call_log: await hint.log });
+        result = await checkWith({ call_log: hint.log });
         if (result.patient_key && result.patient_key !== hint.key && result.status !== 'not_patient_page') {
           key = result.patient_key;
-          result = await checkWith({ call_log: await readLog(key) });
+          result = await checkWith({ call_log: readLog(key) });
         }
       } else {
         // In this script the key is the core's own: a short call, then the check in a task of
@@ -400,7 +403,7 @@
         } else {
           const log = hint && hint.key === key ? hint.log : readLog(key);
           await yieldToPage();
-          result = await checkWith({ call_log: await log });
+          result = await checkWith({ call_log: log });
         }
       }
       if (result.status === 'related') { schedule(); return; }
@@ -562,7 +565,7 @@
       checkCopy = null;
       key = await core.key();
       if (key === NOT_PATIENT) key = null;
-      result = await checkWith({ call_log: await readLog(key), intended: { channel: target.channel, number: target.number } });
+      result = await checkWith({ call_log: readLog(key), intended: { channel: target.channel, number: target.number } });
       if (result && result.patient_key) key = result.patient_key;
     } catch (err) {
       console.warn('precall: dial check failed', err && err.name);

@@ -545,10 +545,15 @@ pub fn read_page(input: &str) -> Result<String, JsValue> {
     }
 }
 
-/// The answer to what the last `read_page` read (once).
+/// The answer to what the last `read_page` read (once). `call_log` is the patient's stored
+/// record as JSON text (`null`: none), given here rather than to `read_page`: it is only
+/// judged, so the content script reads it from storage while the page is being read.
 #[wasm_bindgen]
-pub fn judge_read() -> Result<String, JsValue> {
-    let read = READ.with(|r| r.borrow_mut().take()).ok_or("nothing was read")?;
+pub fn judge_read(call_log: &str) -> Result<String, JsValue> {
+    let mut read = READ.with(|r| r.borrow_mut().take()).ok_or("nothing was read")?;
+    let record: serde_json::Value =
+        serde_json::from_str(call_log).map_err(|e| JsValue::from_str(&format!("call_log: {e}")))?;
+    read.input.call_log = Some(record).filter(|v| !v.is_null());
     answer(&judge(read)?)
 }
 
