@@ -267,6 +267,20 @@
   /** The storage key of this origin's record for a patient (the worker's `keyOf`). */
   const logKeyOf = (key) => `calllog:${JSON.stringify([location.origin, key])}`;
 
+  // The records this tab read last (storage key -> record as stored), kept only while storage
+  // says nothing changed: going back to a patient seen a moment ago (a relative, the card
+  // after the call) does not wait for storage again (5-8 ms of a typical SPA switch here).
+  // At most RECENT_LOGS records, in this tab's memory only, gone with the tab.
+  const RECENT_LOGS = 20;
+  const recentLogs = new Map();
+  let logChanges = 0; // storage changes to call-log records seen by this tab
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'local') return;
+    for (const id of Object.keys(changes)) {
+      if (id.startsWith('calllog:')) { recentLogs.delete(id); logChanges += 1; }
+    }
+  });
+
   /**
    * This patient's stored record as stored, or null (the check then counts the MIS log alone).
    * Read here, not through the service worker: the core reads the record leniently itself,
@@ -275,9 +289,17 @@
   async function readLog(key) {
     if (!key) return null;
     const id = logKeyOf(key);
+    if (recentLogs.has(id)) return recentLogs.get(id);
+    const changesBefore = logChanges;
     try {
       const stored = (await chrome.storage.local.get(id))[id];
-      return stored === undefined ? null : stored;
+      const record = stored === undefined ? null : stored;
+      // Kept only if no record changed meanwhile (the read may predate that change).
+      if (logChanges === changesBefore) {
+        recentLogs.set(id, record);
+        if (recentLogs.size > RECENT_LOGS) recentLogs.delete(recentLogs.keys().next().value);
+      }
+      return record;
     } catch {
       return null;
     }

@@ -106,3 +106,30 @@ test('a new page reads its patient\'s log record with the key probes the last ch
     assert.deepEqual(await stored(probeKey), [{ css: 'article.patient-card[data-patient-id]', attr: 'data-patient-id' }]);
   }
 });
+
+test('going back to a patient in an SPA checks the record as stored now, not as this tab read it before', async () => {
+  // The content script keeps the records it read last; a change in storage must drop them.
+  const garbage = { schema: 'something.else', rows: [1] };
+  const noticed = (overlay) => (overlay.groups.not_verified || []).some((i) => /журнал звонков расширения/.test(i.text));
+  for (const base of [open.base, strict.base]) {
+    const [a, b] = [patients[6], patients[7]];
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/app/patients/${a.patient.id}`);
+    let { overlay } = await waitForOverlay(page, (o) => o.who && o.who.includes(a.patient.family));
+    assert.ok(!noticed(overlay), 'no record yet');
+    await page.click(`a[href$="/patients/${b.patient.id}"]`);
+    await waitForOverlay(page, (o) => o.who && o.who.includes(b.patient.family));
+    // Another tab (here the worker) writes A's record while B is shown.
+    await browser.worker.evaluate(([k, v]) => chrome.storage.local.set({ [k]: v }), [logKey(base, a.patient.id), garbage]);
+    await page.click(`a[href$="/patients/${a.patient.id}"]`);
+    ({ overlay } = await waitForOverlay(page, (o) => o.who && o.who.includes(a.patient.family) && noticed(o)));
+    // And removed again: the next visit reads that too.
+    await browser.worker.evaluate((k) => chrome.storage.local.remove(k), logKey(base, a.patient.id));
+    await page.click(`a[href$="/patients/${b.patient.id}"]`);
+    await waitForOverlay(page, (o) => o.who && o.who.includes(b.patient.family));
+    await page.click(`a[href$="/patients/${a.patient.id}"]`);
+    ({ overlay } = await waitForOverlay(page, (o) => o.who && o.who.includes(a.patient.family) && !noticed(o)));
+    assert.equal(overlay.verdict, a.scenario.expect.verdict, base);
+    await page.close();
+  }
+});
