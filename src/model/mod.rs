@@ -3,6 +3,7 @@
 pub mod assessment;
 pub mod config;
 pub mod datefmt;
+pub mod objects;
 pub mod snapshot;
 pub mod time;
 
@@ -88,10 +89,10 @@ pub struct ValueError {
 /// `Deserialize`. Here the value is read as it is; only when that fails is the field found,
 /// by reading shortened copies: a value error is raised when serde reaches the bad field,
 /// so the shortest prefix of an object's keys (or of an array's items) that still fails with
-/// the same message ends at the bad one. Everything reads through `&Value`, so each contract
-/// type is compiled for one deserializer only.
+/// the same message ends at the bad one. Everything reads through [`objects::Objects`], so
+/// each contract type is compiled for one deserializer only.
 pub fn read_value<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<T, ValueError> {
-    let message = match T::deserialize(value) {
+    let message = match T::deserialize(objects::Objects(value)) {
         Ok(v) => return Ok(v),
         Err(e) => e.to_string(),
     };
@@ -136,7 +137,7 @@ fn node_mut<'a>(v: &'a mut serde_json::Value, path: &[Seg]) -> Option<&'a mut se
 
 fn locate<T: serde::de::DeserializeOwned>(root: &serde_json::Value, message: &str) -> Vec<Seg> {
     use serde_json::Value;
-    let fails_same = |v: &Value| matches!(T::deserialize(v), Err(e) if e.to_string() == message);
+    let fails_same = |v: &Value| matches!(T::deserialize(objects::Objects(v)), Err(e) if e.to_string() == message);
     let mut path: Vec<Seg> = Vec::new();
     while let Some(here) = node(root, &path) {
         let len = match here {
