@@ -276,12 +276,27 @@ pub fn profile_accepts<D: Dom>(profile: &Profile, url: &str, dom: &D) -> bool {
         && profile.signature_labels.as_ref().is_none_or(|s| engine::Engine::new(dom, url).count_labels(&s.any) >= s.min)
 }
 
+/// A built-in profile's text as build.rs leaves it: without whitespace; in the page core
+/// (no feature `pages`) also without the `note`s, which only document the selectors.
+#[cfg(feature = "pages")]
+macro_rules! builtin_profile_text {
+    ($name:literal) => {
+        include_str!(concat!(env!("OUT_DIR"), "/profiles/", $name, ".json"))
+    };
+}
+#[cfg(not(feature = "pages"))]
+macro_rules! builtin_profile_text {
+    ($name:literal) => {
+        include_str!(concat!(env!("OUT_DIR"), "/profiles/", $name, ".bare.json"))
+    };
+}
+
 /// The profiles built into the extension (`profiles/*.json`, embedded at compile time).
 pub const BUILTIN_PROFILE_SOURCES: &[(&str, &str)] = &[
-    ("demo-mis", include_str!("../../profiles/demo-mis.json")),
-    ("gnuhealth", include_str!("../../profiles/gnuhealth.json")),
+    ("demo-mis", builtin_profile_text!("demo-mis")),
+    ("gnuhealth", builtin_profile_text!("gnuhealth")),
     // Last: it recognises any page by its words, so every specific profile goes first.
-    ("generic", include_str!("../../profiles/generic.json")),
+    ("generic", builtin_profile_text!("generic")),
 ];
 
 /// The built-in profiles, parsed. A built-in profile that does not parse is a bug caught by

@@ -321,6 +321,10 @@ fn builtin_profiles_parse() {
     for (name, text) in BUILTIN_PROFILE_SOURCES {
         let p = Profile::from_json(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(&p.name, name);
+        // What build.rs compiled in is the file, minified.
+        let file = std::fs::read_to_string(format!("{}/profiles/{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        assert_eq!(p, Profile::from_json(&file).unwrap(), "{name}");
+        assert!(text.len() < file.len(), "{name}: not minified");
     }
 }
 
