@@ -1,6 +1,6 @@
 //! Keeps only the words the core shows (`overlay_*`, `dialog_*`) of `_locales/{ru,en}/messages.json`
-//! for `src/i18n.rs` to compile in: the pages' words (options, settings, reports, ...) would
-//! only make the .wasm larger. The built-in profiles (`profiles/*.json`) are compiled in
+//! for `src/i18n.rs` to compile in, as sorted Rust tables (nothing to parse at run time): the
+//! pages' words (options, settings, reports, ...) would only make the .wasm larger. The built-in profiles (`profiles/*.json`) are compiled in
 //! without their whitespace, and for the page core also without their `note`s (they only
 //! document the selectors). A file that is not valid JSON fails the build.
 use std::{env, fs, path::Path};
@@ -35,15 +35,14 @@ fn main() {
         let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let all: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let kept: serde_json::Map<String, serde_json::Value> = all
-            .into_iter()
-            .filter(|(k, _)| k.starts_with("overlay_") || k.starts_with("dialog_"))
-            .map(|(k, v)| {
-                let message = v["message"].as_str().unwrap_or_else(|| panic!("{path}: {k} has no message")).to_string();
-                (k, serde_json::Value::String(message))
-            })
-            .collect();
-        fs::write(Path::new(&out).join(format!("messages.{lang}.json")), serde_json::to_string(&kept).unwrap())
-            .expect("write the core's messages");
+        // A Map is sorted by key: `i18n` finds a key by binary search.
+        let mut table = String::from("&[\n");
+        for (k, v) in all.iter().filter(|(k, _)| k.starts_with("overlay_") || k.starts_with("dialog_")) {
+            let message = v["message"].as_str().unwrap_or_else(|| panic!("{path}: {k} has no message"));
+            // Debug of a str is a valid Rust string literal.
+            table.push_str(&format!("    ({k:?}, {message:?}),\n"));
+        }
+        table.push(']');
+        fs::write(Path::new(&out).join(format!("messages.{lang}.rs")), table).expect("write the core's messages");
     }
 }
