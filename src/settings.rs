@@ -111,7 +111,7 @@ pub fn validate(settings: &Value, zones: &dyn Zones, locale: Locale) -> Vec<Fiel
     }
     match map.get("clock") {
         None | Some(Value::Null) => {}
-        Some(Value::String(s)) if matches!(crate::model::datefmt::parse_date_time(s), Some((_, Some(_)))) => {}
+        Some(Value::String(s)) if is_rfc3339(s) => {}
         Some(_) => errors.push(FieldError::new("clock", "datetime", &[])),
     }
     errors
@@ -185,6 +185,22 @@ fn validate_config(config: &Value, zones: &dyn Zones, errors: &mut Vec<FieldErro
             errors.push(FieldError::new(&path, "invalid", &[&e.message]));
         }
     }
+}
+
+/// "2026-11-23T10:00:00+03:00" (seconds and an offset required, two-digit fields): an RFC 3339
+/// date-time, which the content script's `Date.parse` reads too.
+fn is_rfc3339(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    b.len() >= 20
+        && digits(0..4)
+        && digits(5..7)
+        && digits(8..10)
+        && digits(11..13)
+        && digits(14..16)
+        && digits(17..19)
+        && (b[4], b[7], b[10], b[13], b[16]) == (b'-', b'-', b'T', b':', b':')
+        && matches!(crate::model::datefmt::parse_date_time(s), Some((_, Some(_))))
 }
 
 /// A time range `{from, to}` in "HH:MM"; the end after the start (the checks use same-day ranges).
@@ -514,5 +530,17 @@ mod tests {
         assert_eq!(import("{\"config\": {}}", &TzDatabase, Locale::Ru).unwrap_err()[0].code, "format");
         let bad = text.replace("\"attempt_cap\": 2", "\"attempt_cap\": 99");
         assert_eq!(import(&bad, &TzDatabase, Locale::Ru).unwrap_err()[0].path, "config.attempt_cap");
+    }
+
+    #[test]
+    fn the_trainer_clock_is_an_rfc3339_date_time() {
+        for ok in ["2026-11-23T10:00:00+03:00", "2026-11-23T10:00:00Z", "2026-11-23T10:00:00.250-05:00"] {
+            assert!(is_rfc3339(ok), "{ok}");
+        }
+        for bad in
+            ["2026-11-23T10:00+03:00", "2026-1-5T10:00:00Z", "2026-11-23T10:00:00", "2026-11-23 10:00:00Z", "x", ""]
+        {
+            assert!(!is_rfc3339(bad), "{bad}");
+        }
     }
 }

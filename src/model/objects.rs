@@ -97,9 +97,7 @@ impl<'de> Deserializer<'de> for Objects<'de> {
                 let (name, value) = map.iter().next().expect("one entry");
                 visitor.visit_enum(Variant { name, value: Some(value) })
             }
-            Value::Object(_) => {
-                Err(de::Error::invalid_value(de::Unexpected::Map, &"map with a single key"))
-            }
+            Value::Object(_) => Err(de::Error::invalid_value(de::Unexpected::Map, &"map with a single key")),
             other => Err(de::Error::invalid_type(unexpected(other), &"string or map")),
         }
     }
@@ -318,7 +316,8 @@ mod tests {
     #[test]
     fn reads_every_fixture_and_every_wrong_value_as_serde_json_does() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let read = |p: &std::path::Path| -> Value { serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap() };
+        let read =
+            |p: &std::path::Path| -> Value { serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap() };
         let mut snapshots = Vec::new();
         json_files(&root.join("tests/fixtures"), "snapshot.json", &mut snapshots);
         snapshots.sort();
