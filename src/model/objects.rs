@@ -55,11 +55,7 @@ impl<'de> Deserializer<'de> for Objects<'de> {
         match self.0 {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
-            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-                (Some(u), _) => visitor.visit_u64(u),
-                (_, Some(i)) => visitor.visit_i64(i),
-                _ => visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN)),
-            },
+            Value::Number(n) => n.deserialize_any(visitor),
             Value::String(s) => visitor.visit_borrowed_str(s),
             Value::Array(items) => visit_array(items, visitor),
             Value::Object(map) => visit_object(map, visitor),
@@ -141,7 +137,8 @@ impl<'de> MapAccess<'de> for Entries<'de> {
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
         let Some((key, value)) = self.iter.next() else { return Ok(None) };
         self.value = Some(value);
-        seed.deserialize(Key(key)).map(Some)
+        // The contract's maps are keyed by strings (or unit enums, which serde reads from one).
+        seed.deserialize(de::value::BorrowedStrDeserializer::<Error>::new(key)).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
@@ -151,49 +148,6 @@ impl<'de> MapAccess<'de> for Entries<'de> {
 
     fn size_hint(&self) -> Option<usize> {
         Some(self.iter.len())
-    }
-}
-
-/// An object's key: a string, or a number written as one (as serde_json reads map keys).
-struct Key<'de>(&'de str);
-
-impl<'de> Deserializer<'de> for Key<'de> {
-    type Error = Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        visitor.visit_borrowed_str(self.0)
-    }
-
-    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.0.parse() {
-            Ok(n) => visitor.visit_u32(n),
-            Err(_) => visitor.visit_borrowed_str(self.0),
-        }
-    }
-
-    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.0.parse() {
-            Ok(n) => visitor.visit_u64(n),
-            Err(_) => visitor.visit_borrowed_str(self.0),
-        }
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Error> {
-        visitor.visit_enum(Variant { name: self.0, value: None })
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Error> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u128 f32 f64 char str string bytes byte_buf option
-        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
     }
 }
 
