@@ -441,7 +441,10 @@
       probes = result.key_probe || null;
       stateProbe = result.state_probe || null;
       try { lastProbeKey = probeKey(); } catch { probes = null; }
-      lastState = seen !== undefined && JSON.stringify([probes, stateProbe]) === probed ? seen : core.state();
+      // In the page the check answers the state it read (a change while it ran then differs);
+      // on the engine path the state taken when the page was copied, if the probes held.
+      if (core.inPage) lastState = result.state ?? null;
+      else lastState = seen !== undefined && JSON.stringify([probes, stateProbe]) === probed ? seen : core.state();
       saveProbes(result);
       lastKey = result.patient_key;
       lastResult = result.status === 'ok' ? result : null;

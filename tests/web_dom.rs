@@ -273,3 +273,49 @@ fn long_text_is_read_a_slice_at_a_time_like_the_native_reader() {
     }
     assert!(!dom.text(&div, 2_000).contains('\u{FFFD}'), "a surrogate pair was split");
 }
+
+/// The live page, read in two calls as the content script does: the answer carries the state
+/// as it was read (`current_state` then), so a section that changes between the read and the
+/// judgement differs from it, and the content script checks the page again.
+#[wasm_bindgen_test]
+fn a_two_task_check_answers_the_state_it_read() {
+    let case = CASES.iter().find(|c| c.1 == "1002-already-booked").unwrap();
+    let window = web_sys::window().unwrap();
+    let document = window.document().unwrap();
+    let path = case.3.trim().trim_start_matches("http://127.0.0.1:8765");
+    let runner_url = document.location().unwrap().href().unwrap();
+    let history = window.history().unwrap();
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path)).unwrap();
+    // Beside the test runner's own output (its body is not replaced).
+    let body = case.2.split_once("<body").and_then(|(_, b)| b.split_once('>')).map(|(_, b)| b).unwrap();
+    let card = document.create_element("div").unwrap();
+    card.set_inner_html(body.split("</body>").next().unwrap());
+    document.body().unwrap().append_child(&card).unwrap();
+    let field = |answer: &str, name: &str| {
+        let v: serde_json::Value = serde_json::from_str(answer).unwrap();
+        v[name].as_str().map(str::to_string)
+    };
+    let input = r#"{"now_ms": 1795424400000}"#;
+
+    // Nothing changes: the answered state is the page's.
+    assert_eq!(precall::web::read_page(input).unwrap(), r#"{"status":"read"}"#);
+    let answer = precall::web::judge_read("null").unwrap();
+    assert_eq!(field(&answer, "status").as_deref(), Some("ok"));
+    let before = precall::web::current_state().expect("the card is recognised");
+    assert!(before.contains("\u{1}1002\u{1}"), "profile, patient, fingerprint: {before:?}");
+    assert_eq!(field(&answer, "state"), Some(before.clone()));
+
+    // An appointment is cancelled after the read, before the judgement.
+    precall::web::read_page(input).unwrap();
+    document.query_selector("#section-appointments tbody tr").unwrap().unwrap().remove();
+    let answer = precall::web::judge_read("null").unwrap();
+    assert_eq!(field(&answer, "state"), Some(before.clone()), "the state as read");
+    let after = precall::web::current_state().unwrap();
+    assert_ne!(after, before, "the change is noticed");
+
+    // The whole check in one call answers the state too.
+    let answer = precall::web::check_page(input).unwrap();
+    assert_eq!(field(&answer, "state"), Some(after));
+    card.remove();
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&runner_url)).unwrap();
+}

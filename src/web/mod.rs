@@ -120,6 +120,10 @@ struct CheckResult {
     /// core is not in the page (the engine path; `extract::state_probes`).
     #[serde(skip_serializing_if = "Option::is_none")]
     state_probe: Option<Vec<Vec<String>>>,
+    /// In the page: the state (`current_state`) as this check read it, so a change while the
+    /// check runs is noticed, and nothing is read twice before the overlay is drawn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<String>,
     /// An input the core could not take (bad settings, unknown time zone), in words.
     error: Option<String>,
     /// The stored call log given as `call_log` must be written back (an older version, or
@@ -238,15 +242,17 @@ enum Step {
 }
 
 /// A whole check: read, then judge.
-fn check(dom: &dom::WebDom, url: &str, input: &str) -> Result<String, JsValue> {
-    match read(dom, url, input)? {
+fn check(dom: &dom::WebDom, url: &str, input: &str, with_state: bool) -> Result<String, JsValue> {
+    match read(dom, url, input, with_state)? {
         Step::Answer(result) => answer(&result),
         Step::Read(read) => answer(&judge(read)?),
     }
 }
 
 /// Reads the page (everything that needs the DOM).
-fn read(dom: &dom::WebDom, url: &str, input: &str) -> Result<Step, JsValue> {
+/// `with_state`: also answer the page's state (`current_state`) at this read (in the page;
+/// the engine's copy has no later state to compare).
+fn read(dom: &dom::WebDom, url: &str, input: &str, with_state: bool) -> Result<Step, JsValue> {
     // Test builds only (`--features fault-hook`): a page marked so makes the core panic, to
     // test that the extension recovers. Not compiled into the release .wasm. The panic leaves
     // state behind, as a real one can (a RefCell still borrowed: a trap runs no destructors),
@@ -291,6 +297,7 @@ fn read(dom: &dom::WebDom, url: &str, input: &str) -> Result<Step, JsValue> {
     let profile = picked.name.clone();
     let patient_key = extract::patient_key_at(dom, &picked, url);
     let key_probe = extract::key_probes(&picked);
+    let state = with_state.then(|| state_of(dom, &picked, patient_key.as_deref()));
     if patient_key.is_none() && !picked.patient_key.is_empty() {
         // The profile says where the shown patient's id is, and it is empty: the MIS has not
         // put a record on screen yet (an SPA still loading it). Nothing to judge yet.
@@ -298,6 +305,7 @@ fn read(dom: &dom::WebDom, url: &str, input: &str) -> Result<Step, JsValue> {
             status: "not_patient_page",
             profile: Some(profile),
             key_probe,
+            state,
             locale,
             words,
             ..Default::default()
@@ -309,6 +317,7 @@ fn read(dom: &dom::WebDom, url: &str, input: &str) -> Result<Step, JsValue> {
             profile: Some(profile),
             patient_key,
             key_probe,
+            state,
             locale,
             words,
             ..Default::default()
@@ -330,6 +339,7 @@ fn read(dom: &dom::WebDom, url: &str, input: &str) -> Result<Step, JsValue> {
         patient_key: patient_key.clone(),
         key_probe,
         state_probe: extract::state_probes(&picked),
+        state,
         locale,
         words,
         ..Default::default()
@@ -520,7 +530,7 @@ fn answer(result: &CheckResult) -> Result<String, JsValue> {
 pub fn check_page(input: &str) -> Result<String, JsValue> {
     let document = document()?;
     let dom = dom::WebDom::from_document(&document).ok_or("the document has no element yet")?;
-    check(&dom.with_budget_ms(READ_BUDGET_MS), &page_url(&document), input)
+    check(&dom.with_budget_ms(READ_BUDGET_MS), &page_url(&document), input, true)
 }
 
 thread_local! {
@@ -536,7 +546,7 @@ pub fn read_page(input: &str) -> Result<String, JsValue> {
     let document = document()?;
     let dom = dom::WebDom::from_document(&document).ok_or("the document has no element yet")?;
     READ.with(|r| r.borrow_mut().take());
-    match read(&dom.with_budget_ms(READ_BUDGET_MS), &page_url(&document), input)? {
+    match read(&dom.with_budget_ms(READ_BUDGET_MS), &page_url(&document), input, true)? {
         Step::Answer(result) => answer(&result),
         Step::Read(read) => {
             READ.with(|r| *r.borrow_mut() = Some(read));
@@ -564,7 +574,7 @@ pub fn judge_read(call_log: &str) -> Result<String, JsValue> {
 pub fn check_html(html: &str, url: &str, input: &str) -> Result<String, JsValue> {
     let parsed = parse_document(html)?;
     let dom = dom::WebDom::from_document(&parsed).ok_or("the copy has no element")?;
-    check(&dom.with_budget_ms(READ_BUDGET_MS), url, input)
+    check(&dom.with_budget_ms(READ_BUDGET_MS), url, input, false)
 }
 
 /// Which patient the page shows now (cheap), so the content script notices SPA switches.
@@ -585,8 +595,13 @@ pub fn current_state() -> Option<String> {
     let url = page_url(&document);
     let dom = dom::WebDom::from_document(&document)?;
     let profile = pick(&dom, &url)?;
-    let key = extract::patient_key_at(&dom, &profile, &url).unwrap_or_default();
-    Some(format!("{}\u{1}{key}\u{1}{:x}", profile.name, extract::fingerprint(&dom, &profile)))
+    let key = extract::patient_key_at(&dom, &profile, &url);
+    Some(state_of(&dom, &profile, key.as_deref()))
+}
+
+/// The state `current_state` answers: the profile, the patient and the sections' fingerprint.
+fn state_of(dom: &dom::WebDom, profile: &Profile, key: Option<&str>) -> String {
+    format!("{}\u{1}{}\u{1}{:x}", profile.name, key.unwrap_or_default(), extract::fingerprint(dom, profile))
 }
 
 #[cfg(feature = "pages")]
