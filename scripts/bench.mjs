@@ -293,33 +293,40 @@ async function latency(mis, floorDir, patients) {
 }
 
 /** Page cost: the page's own load (load event) and main-thread long tasks, with and without. */
-async function pageCost(mis, patients) {
+async function pageCost(mis, patients, floorDir) {
   const typical = patients.map((p) => p.patient.id);
+  const cards = N.heavy ? ['typical', 'heavy'] : ['typical'];
   const out = [];
-  for (const p of PATHS) {
-    const base = p === 'engine' ? mis.strict : mis.open;
+  // Each path against the same pages without any extension; the floor (a content script that
+  // only reads, injected as ours is) shows what any such extension costs the load.
+  const rows = [...PATHS.map((p) => ({ path: p, ext: EXT, marks: MARKS.ours, base: p === 'engine' ? mis.strict : mis.open }))];
+  if (!SMOKE) rows.push({ path: 'floor', ext: floorDir, marks: MARKS.floor, base: mis.open });
+  for (const { path: p, ext, marks, base } of rows) {
     const row = { path: p };
-    for (const [label, ext] of [['without', null], ['with', EXT]]) {
-      const b = await launch(ext);
-      try {
-        await b.context.addInitScript(() => {
+    // The two browsers are open side by side and their page loads alternate (in turn first),
+    // so a slow spell of this shared machine falls on both, not on one block of loads.
+    const browsers = {};
+    try {
+      for (const [label, e] of [['without', null], ['with', ext]]) {
+        browsers[label] = await launch(e);
+        await browsers[label].context.addInitScript(() => {
           window.__benchLongTasks = 0;
-          new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__benchLongTasks += e.duration; })
+          new PerformanceObserver((l) => { for (const x of l.getEntries()) window.__benchLongTasks += x.duration; })
             .observe({ type: 'longtask', buffered: true });
         });
-        for (const card of N.heavy ? ['typical', 'heavy'] : ['typical']) {
-          const runs = card === 'heavy' ? Math.max(1, Math.ceil(N.page / 3)) : N.page;
-          const loads = [];
-          const longs = [];
-          const busy = [];
-          for (let i = -1; i < runs; i++) { // i = -1: a warm-up page, not recorded
-            const id = card === 'heavy' ? 'heavy' : typical[(i + 1) % typical.length];
-            const page = await b.context.newPage();
-            const cdp = await b.context.newCDPSession(page);
+      }
+      for (const card of cards) {
+        const runs = card === 'heavy' ? Math.max(1, Math.ceil(N.page / 3)) : N.page;
+        const samples = { without: { loads: [], longs: [], busy: [] }, with: { loads: [], longs: [], busy: [] } };
+        for (let i = -1; i < runs; i++) { // i = -1: a warm-up page in each, not recorded
+          const id = card === 'heavy' ? 'heavy' : typical[(i + 1) % typical.length];
+          for (const label of i % 2 ? ['with', 'without'] : ['without', 'with']) {
+            const page = await browsers[label].context.newPage();
+            const cdp = await browsers[label].context.newCDPSession(page);
             await cdp.send('Performance.enable');
             const before = (await metrics((m, x) => cdp.send(m, x))).TaskDuration;
             await page.goto(`${base}/patients/${id}`, { waitUntil: 'load', timeout: 60000 });
-            if (ext) await waitMark(page, MARKS.ours[1]);
+            if (label === 'with') await waitMark(page, marks[1]);
             await page.waitForTimeout(300);
             const r = await page.evaluate(() => ({
               load: performance.getEntriesByType('navigation')[0].loadEventEnd,
@@ -329,17 +336,20 @@ async function pageCost(mis, patients) {
             await cdp.detach();
             await page.close();
             if (i < 0) continue;
-            loads.push(r.load);
-            longs.push(r.longTasks);
-            busy.push((after - before) * 1000);
+            samples[label].loads.push(r.load);
+            samples[label].longs.push(r.longTasks);
+            samples[label].busy.push((after - before) * 1000);
           }
-          row[`${card}_${label}`] = { load_ms: stats(loads), long_tasks_ms: stats(longs), main_thread_busy_ms: stats(busy) };
         }
-      } finally {
-        await b.close();
+        for (const label of ['without', 'with']) {
+          const x = samples[label];
+          row[`${card}_${label}`] = { load_ms: stats(x.loads), long_tasks_ms: stats(x.longs), main_thread_busy_ms: stats(x.busy) };
+        }
       }
+    } finally {
+      for (const b of Object.values(browsers)) await b.close();
     }
-    for (const card of N.heavy ? ['typical', 'heavy'] : ['typical']) {
+    for (const card of cards) {
       const w = row[`${card}_with`];
       const wo = row[`${card}_without`];
       row[`${card}_load_ratio`] = round(w.load_ms.median / wo.load_ms.median, 3);
@@ -711,7 +721,7 @@ try {
   };
   await part('size', () => size());
   await part('latency', () => latency(mis, floorDir, patients));
-  await part('page', () => pageCost(mis, patients));
+  await part('page', () => pageCost(mis, patients, floorDir));
   await part('memory', () => memory(mis, patients));
   await part('churn', () => churn(mis));
   await part('throughput', () => throughput(mis));
