@@ -34,7 +34,7 @@ const N = {
   warm: Number(opt('--runs', SMOKE ? 2 : 30)),
   heavy: Number(opt('--heavy-runs', SMOKE ? 0 : 10)),
   cold: Number(opt('--cold-runs', SMOKE ? 1 : 10)),
-  page: Number(opt('--page-runs', SMOKE ? 1 : 15)),
+  page: Number(opt('--page-runs', SMOKE ? 1 : 30)),
   switches: Number(opt('--switches', SMOKE ? 4 : 200)),
   churnSecs: Number(opt('--churn-secs', SMOKE ? 0.5 : 10)),
   churnReps: Number(opt('--churn-repeats', SMOKE ? 1 : 3)),
@@ -316,7 +316,7 @@ async function pageCost(mis, patients, floorDir) {
         });
       }
       for (const card of cards) {
-        const runs = card === 'heavy' ? Math.max(1, Math.ceil(N.page / 3)) : N.page;
+        const runs = card === 'heavy' ? Math.max(1, Math.ceil(N.page / 6)) : N.page;
         const samples = { without: { loads: [], longs: [], busy: [] }, with: { loads: [], longs: [], busy: [] } };
         for (let i = -1; i < runs; i++) { // i = -1: a warm-up page in each, not recorded
           const id = card === 'heavy' ? 'heavy' : typical[(i + 1) % typical.length];
