@@ -31,7 +31,7 @@ test('make bench (smoke): runs and writes the table and the JSON', { timeout: 12
   assert.equal(r.smoke, true);
   assert.ok(r.machine.cpus > 0 && r.machine.load_avg_start.length === 3);
   const kinds = r.latency.map((l) => `${l.path}/${l.card}/${l.kind}`);
-  for (const k of ['in-page/typical/cold', 'in-page/typical/warm-load', 'in-page/typical/warm-spa', 'floor/typical/warm-load', 'floor/typical/warm-spa']) {
+  for (const k of ['in-page/typical/cold', 'in-page/typical/warm-load', 'in-page/typical/warm-idle', 'in-page/typical/warm-spa', 'floor/typical/warm-load', 'floor/typical/warm-spa']) {
     assert.ok(kinds.includes(k), `latency ${k} (have ${kinds})`);
   }
   for (const l of r.latency) {
