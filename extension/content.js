@@ -768,12 +768,16 @@
     const key = probedKey();
     if (key) early = { key, log: readLog(key) };
   });
-  const coreReady = loadCore();
-  coreReady.catch(() => {}); // handled in start()
   const pageReady = new Promise((resolve) => {
     if (document.readyState === 'complete') resolve();
     else window.addEventListener('load', () => setTimeout(resolve, 0), { once: true });
   });
+  // In a subframe (an MIS page's widgets, reports, now and then an embedded card) the core
+  // loads after the frame's load event: each frame is a new instance, and several compiling
+  // at once while the MIS page loads would take the page's CPU for frames that mostly show no
+  // patient.
+  const coreReady = window === window.top ? loadCore() : pageReady.then(loadCore);
+  coreReady.catch(() => {}); // handled in start()
 
   async function start() {
     await settingsReady;
