@@ -297,7 +297,8 @@ fn read(dom: &dom::WebDom, url: &str, input: &str, with_state: bool) -> Result<S
     let profile = picked.name.clone();
     let patient_key = extract::patient_key_at(dom, &picked, url);
     let key_probe = extract::key_probes(&picked);
-    let state = with_state.then(|| state_of(dom, &picked, patient_key.as_deref()));
+    // Taken where an answer carries it (teach mode's does not).
+    let state = || with_state.then(|| state_of(dom, &picked, patient_key.as_deref()));
     if patient_key.is_none() && !picked.patient_key.is_empty() {
         // The profile says where the shown patient's id is, and it is empty: the MIS has not
         // put a record on screen yet (an SPA still loading it). Nothing to judge yet.
@@ -305,7 +306,7 @@ fn read(dom: &dom::WebDom, url: &str, input: &str, with_state: bool) -> Result<S
             status: "not_patient_page",
             profile: Some(profile),
             key_probe,
-            state,
+            state: state(),
             locale,
             words,
             ..Default::default()
@@ -315,9 +316,9 @@ fn read(dom: &dom::WebDom, url: &str, input: &str, with_state: bool) -> Result<S
         return Ok(Step::Answer(CheckResult {
             status: "key",
             profile: Some(profile),
+            state: state(),
             patient_key,
             key_probe,
-            state,
             locale,
             words,
             ..Default::default()
@@ -339,7 +340,7 @@ fn read(dom: &dom::WebDom, url: &str, input: &str, with_state: bool) -> Result<S
         patient_key: patient_key.clone(),
         key_probe,
         state_probe: extract::state_probes(&picked),
-        state,
+        state: state(),
         locale,
         words,
         ..Default::default()
