@@ -154,11 +154,12 @@ async function stopServiceWorkers(context) {
   const page = await context.newPage();
   try {
     const cdp = await context.newCDPSession(page);
-    await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.stopAllWorkers');
+    // Listening before the stop, so its report cannot come before the listener.
     const stopped = new Promise((resolve) => cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
       if (versions.every((v) => v.runningStatus === 'stopped')) resolve();
     }));
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
     await Promise.race([stopped, new Promise((r) => setTimeout(r, 2000))]);
     await cdp.detach();
   } finally {
@@ -247,6 +248,12 @@ function size() {
   results.size = { wasm_bytes: wasm, wasm_full_bytes: full, package_zip_bytes: pkg, package: 'out/precall-extension.zip (zip -9 of manifest.json, _locales/ and extension/)' };
 }
 
+/** What is measured: each of our paths on its demo MIS, then the floor (on the open one). */
+function measured(mis, floorDir) {
+  return [...PATHS.map((p) => ({ name: p, ext: EXT, marks: MARKS.ours, base: p === 'engine' ? mis.strict : mis.open })),
+    { name: 'floor', ext: floorDir, marks: MARKS.floor, base: mis.open }];
+}
+
 async function latency(mis, floorDir, patients) {
   const typical = patients.map((p) => p.patient.id);
   const out = [];
@@ -254,10 +261,8 @@ async function latency(mis, floorDir, patients) {
     out.push({ path: who, card, kind, drawn: stats(samples.map((s) => s.drawn)), painted: stats(samples.map((s) => s.painted)) });
     log(`latency ${who} ${card} ${kind}: painted ${JSON.stringify(out.at(-1).painted)}`);
   };
-  const who = [...PATHS.map((p) => ({ name: p, ext: EXT, marks: MARKS.ours, base: p === 'engine' ? mis.strict : mis.open })),
-    { name: 'floor', ext: floorDir, marks: MARKS.floor, base: mis.open }];
   const only = opt('--who', null);
-  for (const w of who.filter((x) => !only || only.split(',').includes(x.name))) {
+  for (const w of measured(mis, floorDir).filter((x) => !only || only.split(',').includes(x.name))) {
     // Cold: the first page in a fresh browser (the smoke run skips the floor's).
     let kept = null; // the smoke run goes on warm in its one cold browser
     for (const card of (N.heavy ? ['typical', 'heavy'] : ['typical']).filter(() => !(SMOKE && w.name === 'floor'))) {
@@ -326,9 +331,7 @@ async function pageCost(mis, patients, floorDir) {
   const out = [];
   // Each path against the same pages without any extension; the floor (a content script that
   // only reads, injected as ours is) shows what any such extension costs the load.
-  const rows = [...PATHS.map((p) => ({ path: p, ext: EXT, marks: MARKS.ours, base: p === 'engine' ? mis.strict : mis.open }))];
-  if (!SMOKE) rows.push({ path: 'floor', ext: floorDir, marks: MARKS.floor, base: mis.open });
-  for (const { path: p, ext, marks, base } of rows) {
+  for (const { name: p, ext, marks, base } of measured(mis, floorDir).filter((x) => !SMOKE || x.name !== 'floor')) {
     const row = { path: p };
     // The two browsers are open side by side and their page loads alternate (in turn first),
     // so a slow spell of this shared machine falls on both, not on one block of loads.
