@@ -80,12 +80,19 @@ const CASES: &[Case] = cases![
     "generic" / "iframe-card-ru",
 ];
 
+/// The content script's DOM helpers (extension/dom_read.js), which the extension loads beside
+/// the core's glue and the reader calls.
+fn load_dom_helpers() {
+    js_sys::eval(include_str!("../extension/dom_read.js")).expect("extension/dom_read.js evaluates");
+}
+
 fn parse_page(html: &str) -> web_sys::Document {
     DomParser::new().unwrap().parse_from_string(html, SupportedType::TextHtml).unwrap()
 }
 
 #[wasm_bindgen_test]
 fn fixtures_read_the_same_in_the_browser() {
+    load_dom_helpers();
     let builtin = builtin_profiles();
     let mut failures = Vec::new();
     for (profile_name, case, html, url, expected, related) in CASES {
@@ -132,6 +139,7 @@ fn fixtures_read_the_same_in_the_browser() {
 /// slow; run with --release for the real figure).
 #[wasm_bindgen_test]
 fn extraction_time_is_reported() {
+    load_dom_helpers();
     let builtin = builtin_profiles();
     let perf = web_sys::window().unwrap().performance().unwrap();
     let docs: Vec<_> = CASES.iter().map(|(_, _, html, url, _, _)| (parse_page(html), url.trim())).collect();
@@ -158,6 +166,7 @@ fn extraction_time_is_reported() {
 /// What the user typed lives in DOM properties, not attributes: WebDom reads the properties.
 #[wasm_bindgen_test]
 fn form_values_come_from_dom_properties() {
+    load_dom_helpers();
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document.create_element("div").unwrap();
     host.set_inner_html(
@@ -201,9 +210,77 @@ fn form_values_come_from_dom_properties() {
     assert_eq!(x.snapshot["service_card"], serde_json::json!({"notes": ["звонить после 18"], "do_not_contact": true}));
 }
 
+/// A table's rows are read in batches (extension/dom_read.js `firstTexts`): each answer goes
+/// to its own row and field, and what the batch cannot answer (a form control, a long text)
+/// is read one by one, as without a batch.
+#[wasm_bindgen_test]
+fn rows_read_in_batches_read_as_one_by_one() {
+    load_dom_helpers();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    let long = "длинная заметка ".repeat(800);
+    let mut rows = String::new();
+    for i in 0..450 {
+        // Row 7: the note is typed into an input; row 8: no note cell at all.
+        let note = match i {
+            7 => r#"<td><input class="note" value="атрибут"></td>"#.to_string(),
+            8 => String::new(),
+            9 => format!(r#"<td class="note">{long}</td>"#),
+            _ => format!(r#"<td class="note">заметка {i}</td>"#),
+        };
+        rows.push_str(&format!(
+            r#"<tr class="comm"><td class="at">{:02}.11.2026 10:00</td><td class="dir">Исходящий</td>{note}<td class="res"><b class="r">Не ответил</b></td></tr>"#,
+            1 + i % 28
+        ));
+    }
+    host.set_inner_html(&format!(r#"<table id="log"><tbody>{rows}</tbody></table>"#));
+    document.body().unwrap().append_child(&host).unwrap();
+    let cell = |i: u32, sel: &str| {
+        host.query_selector_all("tr.comm")
+            .unwrap()
+            .item(i)
+            .unwrap()
+            .dyn_into::<web_sys::Element>()
+            .unwrap()
+            .query_selector(sel)
+            .unwrap()
+            .unwrap()
+    };
+    cell(7, ".note").dyn_into::<HtmlInputElement>().unwrap().set_value("набрано");
+    // A NUL only a script can put into a text node: the batch's separator must not split on it.
+    cell(3, ".note").set_text_content(Some("за\0метка 3"));
+
+    let profile = Profile::from_json(
+        r##"{"name": "rows", "sections": {"communications": {"root": "#log", "rows": "tr.comm", "fields": {
+            "at": {"from": [".at"], "norm": "datetime", "required": true},
+            "direction": {"from": [".dir"], "map": {"Исходящий": "out"}, "required": true},
+            "outcome": {"from": ["td.res > b.r"], "map": {"Не ответил": "no_answer"}, "required": true},
+            "purpose": {"from": ["[[bad"], "norm": "text"},
+            "note": {"from": [".note"]}
+        }}}}"##,
+    )
+    .unwrap();
+    let x = extract(&WebDom::new(host.clone()), &profile, "");
+    host.remove();
+    let list = x.snapshot["communications"].as_array().unwrap();
+    assert_eq!(list.len(), 450);
+    assert_eq!(list[0]["at"], "2026-11-01T10:00");
+    assert_eq!(list[0]["direction"], "out");
+    assert_eq!(list[0]["outcome"], "no_answer");
+    assert!(list[0].get("purpose").is_none());
+    assert_eq!(list[3]["note"], "заметка 3");
+    assert_eq!(list[7]["note"], "набрано");
+    assert!(list[8].get("note").is_none());
+    let capped = list[9]["note"].as_str().unwrap();
+    assert!(capped.len() <= 4096 && capped.len() > 4000 && capped.starts_with("длинная заметка"), "{}", capped.len());
+    assert_eq!(list[449]["note"], "заметка 449");
+    assert_eq!(list[449]["at"], "2026-11-02T10:00");
+}
+
 /// A selector the browser rejects (querySelectorAll throws) matches nothing, no panic.
 #[wasm_bindgen_test]
 fn invalid_selectors_match_nothing() {
+    load_dom_helpers();
     let doc = parse_page("<p class=a>x</p>");
     let dom = WebDom::from_document(&doc).unwrap();
     let profile = Profile::from_json(r#"{"name": "t", "sections": {"patient": {"root": ["::nope((", "body"], "fields": {"given": {"from": ["[[", "p.a"]}}}}}"#).unwrap();
@@ -215,6 +292,7 @@ fn invalid_selectors_match_nothing() {
 /// stays bounded and nothing panics.
 #[wasm_bindgen_test]
 fn hostile_page_is_bounded_in_the_browser() {
+    load_dom_helpers();
     let mut html = String::from("<ul id=r>");
     for i in 0..12_000 {
         html.push_str(&format!("<li>u{i}</li>"));
@@ -245,6 +323,7 @@ fn hostile_page_is_bounded_in_the_browser() {
 /// "page too large to check".
 #[wasm_bindgen_test]
 fn time_budget_stops_the_read() {
+    load_dom_helpers();
     let doc = parse_page(CASES[0].2);
     let builtin = builtin_profiles();
     let url = CASES[0].3.trim();
@@ -259,6 +338,7 @@ fn time_budget_stops_the_read() {
 
 #[wasm_bindgen_test]
 fn long_text_is_read_a_slice_at_a_time_like_the_native_reader() {
+    load_dom_helpers();
     use precall::extract::normalize::normalize_text;
     use precall::extract::Dom;
     // Mostly whitespace (collapsed: more slices are needed), then astral characters whose
@@ -279,6 +359,7 @@ fn long_text_is_read_a_slice_at_a_time_like_the_native_reader() {
 /// judgement differs from it, and the content script checks the page again.
 #[wasm_bindgen_test]
 fn a_two_task_check_answers_the_state_it_read() {
+    load_dom_helpers();
     let case = CASES.iter().find(|c| c.1 == "1002-already-booked").unwrap();
     let window = web_sys::window().unwrap();
     let document = window.document().unwrap();

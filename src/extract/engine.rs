@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::limits::*;
-use super::normalize::{self, key, DateOrder, Rejected};
+use super::normalize::{self, is_key_of, key, DateOrder, Rejected};
 use super::profile::{url_after, url_param, Norm, OneOrMany, Profile, Read, Source, SourceSpec, Spec};
-use super::{Coverage, Dom, Extraction, FieldCoverage, Hit, SectionCoverage};
+use super::{Coverage, Dom, Extraction, FieldCoverage, First, Hit, Prefetched, SectionCoverage};
 use crate::model::Section;
 
 /// What one place on the page gave.
@@ -65,6 +65,8 @@ impl Table {
 
 struct Row<'r, N> {
     table: Option<(&'r Table, &'r LazyCells<N>)>,
+    /// What [`Dom::first_texts`] read in this row for these selectors (a table's rows).
+    prefetched: Option<(&'r [&'r str], &'r [Prefetched])>,
     /// Text already read for the other fields of this object (for `sibling` sources).
     siblings: Vec<(String, String)>,
     /// Whether a field of this object reads `siblings` (else they are not kept).
@@ -73,7 +75,7 @@ struct Row<'r, N> {
 
 impl<N> Row<'_, N> {
     fn plain() -> Self {
-        Row { table: None, siblings: Vec::new(), keep_siblings: false }
+        Row { table: None, prefetched: None, siblings: Vec::new(), keep_siblings: false }
     }
 }
 
@@ -102,6 +104,40 @@ impl CovMap {
         };
         &mut self.0[i]
     }
+}
+
+/// Rows per [`Dom::first_texts`] call: the time budget is looked at between calls.
+const BATCH_ROWS: usize = 200;
+
+/// What one [`Dom::first_texts`] call read: `width` answers per row, from row `start` on.
+struct Batch {
+    start: usize,
+    width: usize,
+    texts: Vec<Prefetched>,
+}
+
+impl Batch {
+    fn row(&self, k: usize) -> Option<&[Prefetched]> {
+        let at = k.checked_sub(self.start)? * self.width;
+        self.texts.get(at..at + self.width)
+    }
+}
+
+/// The selectors a row's fields read first with plain CSS, one value each: what a batch
+/// reads ahead for every row (other sources and later alternatives are read one by one).
+fn batchable(fields: &BTreeMap<String, Spec>) -> Vec<&str> {
+    let mut sels: Vec<&str> = Vec::new();
+    for spec in fields.values() {
+        if spec.constant.is_some() || spec.fields.is_some() || spec.all || spec.split.is_some() {
+            continue;
+        }
+        if let Some(Source::Css(css)) = spec.from.first() {
+            if !sels.contains(&css.as_str()) {
+                sels.push(css);
+            }
+        }
+    }
+    sels
 }
 
 fn join_path(path: &str, name: &str) -> String {
@@ -145,6 +181,29 @@ impl<'a, D: Dom> Engine<'a, D> {
         }
         self.budget.set(left.saturating_sub(found.len().max(1)));
         found
+    }
+
+    /// [`Dom::first_text`] (or what the row's batch read for it), spending the node budget
+    /// as [`Engine::select`] does.
+    fn first_text(&self, scope: &D::Node, selector: &str, row: &Row<'_, D::Node>) -> Option<Raw> {
+        let left = self.budget.get();
+        if left == 0 || (self.stop && self.truncated.get()) || self.dom.exhausted() {
+            self.truncated.set(true);
+            return None;
+        }
+        self.budget.set(left - 1);
+        let batched =
+            row.prefetched.and_then(|(sels, texts)| sels.iter().position(|s| *s == selector).map(|i| &texts[i]));
+        match batched {
+            Some(Prefetched::Nothing) => return None,
+            Some(Prefetched::Text(t)) => return Some(Raw::Text(t.clone())),
+            Some(Prefetched::Ask) | None => {}
+        }
+        match self.dom.first_text(scope, selector, MAX_TEXT) {
+            First::Nothing => None,
+            First::Text(t) => Some(Raw::Text(t)),
+            First::Element(n) => self.read_node(&n, &Read::Auto),
+        }
     }
 
     fn first(&self, scope: &D::Node, selectors: &[String]) -> Option<(usize, D::Node)> {
@@ -412,17 +471,28 @@ impl<'a, D: Dom> Engine<'a, D> {
     ) -> Vec<Value> {
         let mut out = Vec::new();
         let mut seen_text: Vec<String> = Vec::new();
-        for row in rows {
+        // Each field's first CSS source, read for a chunk of rows at a time in one call.
+        let batch_sels = batchable(fields);
+        let mut batch: Option<Batch> = None;
+        for (k, row) in rows.iter().enumerate() {
+            if !batch_sels.is_empty() && k % BATCH_ROWS == 0 && !self.dom.exhausted() {
+                let chunk = &rows[k..rows.len().min(k + BATCH_ROWS)];
+                batch = self.dom.first_texts(chunk, &batch_sels, MAX_TEXT).map(|texts| Batch {
+                    start: k,
+                    width: batch_sels.len(),
+                    texts,
+                });
+            }
             if self.stop && self.truncated.get() {
                 return Vec::new();
             }
-            if spec.skip.as_deref().is_some_and(|s| self.dom.matches(&row, s)) {
+            if spec.skip.as_deref().is_some_and(|s| self.dom.matches(row, s)) {
                 continue;
             }
             let cells = LazyCells { row: row.clone(), cells: OnceCell::new() };
             // A header row, or a placeholder cell spanning the table ("no records"). A row whose
             // first cell is a plain `td` spanning one column is neither: the common case, few calls.
-            if table.is_some() && !self.starts_with_plain_td(&row) {
+            if table.is_some() && !self.starts_with_plain_td(row) {
                 let c = self.cells(&cells);
                 let all_th = !c.cells.is_empty() && c.cells.iter().all(|(n, _, _)| self.is_header_cell(n));
                 let placeholder = c.cells.len() == 1 && c.cells[0].2 > 1;
@@ -432,14 +502,15 @@ impl<'a, D: Dom> Engine<'a, D> {
             }
             if by_label {
                 // The same value under two labels (or twice) is one row.
-                let t = self.dom.text(&row, 200);
+                let t = self.dom.text(row, 200);
                 if seen_text.contains(&t) {
                     continue;
                 }
                 seen_text.push(t);
             }
-            let r = Row { table: table.map(|t| (t, &cells)), siblings: Vec::new(), keep_siblings: false };
-            let (obj, found) = self.object(fields, &row, r, path, cov);
+            let prefetched = batch.as_ref().and_then(|b| b.row(k)).map(|texts| (batch_sels.as_slice(), texts));
+            let r = Row { table: table.map(|t| (t, &cells)), prefetched, siblings: Vec::new(), keep_siblings: false };
+            let (obj, found) = self.object(fields, row, r, path, cov);
             // A label row is kept only when every required field has a value ("Телефон: —").
             let complete = !by_label
                 || fields
@@ -564,6 +635,7 @@ impl<'a, D: Dom> Engine<'a, D> {
                     // Without a root of its own, a nested object still sees the row's cells.
                     let inner_row = Row {
                         table: if spec.root.is_empty() { row.table } else { None },
+                        prefetched: None,
                         siblings: Vec::new(),
                         keep_siblings: false,
                     };
@@ -712,6 +784,7 @@ impl<'a, D: Dom> Engine<'a, D> {
     fn read_source(&self, src: &Source, scope: &D::Node, row: &Row<'_, D::Node>, limit: usize) -> Vec<Raw> {
         let spec: &SourceSpec = match src {
             // The common case, without the general machinery: the elements' text (or form value).
+            Source::Css(css) if limit == 1 => return self.first_text(scope, css, row).into_iter().collect(),
             Source::Css(css) => {
                 return self.select(scope, css, limit).iter().filter_map(|n| self.read_node(n, &Read::Auto)).collect();
             }
@@ -1037,7 +1110,7 @@ fn normalize_one(spec: &Spec, raw: &Raw) -> Got {
         // attribute), or (with `map_contains`) the longest key contained in the text.
         let hit = map
             .iter()
-            .find(|(mk, _)| key(mk) == k)
+            .find(|(mk, _)| is_key_of(mk, &k))
             .map(|(_, v)| v)
             .or_else(|| map.values().find(|v| v.as_str() == Some(k.as_str())))
             .or_else(|| {

@@ -12,6 +12,7 @@
 //! visited, text length), so a hostile page cannot freeze the tab; page text is only ever
 //! data (normalised strings), never markup.
 
+pub mod css;
 mod engine;
 pub mod normalize;
 pub mod profile;
@@ -90,6 +91,40 @@ pub trait Dom {
     fn exhausted(&self) -> bool {
         false
     }
+    /// The first element under `scope` matching `selector`, already read as
+    /// [`Dom::text`] when it surely is not a form control: the most common read of a profile,
+    /// which the browser's reader answers in one call into the page instead of four.
+    fn first_text(&self, scope: &Self::Node, selector: &str, max_bytes: usize) -> First<Self::Node> {
+        match self.select(scope, selector, 1).into_iter().next() {
+            None => First::Nothing,
+            Some(n) if self.may_be_form_control(&n) => First::Element(n),
+            Some(n) => First::Text(self.text(&n, max_bytes)),
+        }
+    }
+    /// [`Dom::first_text`] of each selector in each scope (scope after scope), when this reader
+    /// answers many in one call (the browser's: a table's rows); `None`: ask one by one.
+    fn first_texts(&self, _scopes: &[Self::Node], _selectors: &[&str], _max_bytes: usize) -> Option<Vec<Prefetched>> {
+        None
+    }
+}
+
+/// What [`Dom::first_texts`] found for one scope and selector.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prefetched {
+    Nothing,
+    /// The text, normalised as [`Dom::text`] gives it.
+    Text(String),
+    /// Read it with [`Dom::first_text`] (it may be a form control, or its text is long).
+    Ask,
+}
+
+/// What [`Dom::first_text`] found.
+pub enum First<N> {
+    Nothing,
+    /// The element's text, normalised as [`Dom::text`] gives it.
+    Text(String),
+    /// An element to read as any other (it may be a form control).
+    Element(N),
 }
 
 /// The result of reading one page with one profile.

@@ -18,9 +18,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, NodeList};
 
+use crate::extract::css::rightmost_compound;
 use crate::extract::limits::MAX_CHILDREN;
 use crate::extract::normalize::{normalize_text, TextSink};
-use crate::extract::Dom;
+use crate::extract::{Dom, First, Prefetched};
 
 // The same DOM methods as web-sys's, taking the selector as a JS string made once.
 #[wasm_bindgen]
@@ -37,6 +38,20 @@ extern "C" {
     /// keeps a few hundred bytes (copying it all into wasm memory was a fifth of a heavy check).
     #[wasm_bindgen(method, getter, js_name = textContent)]
     fn text_content_js(this: &Queryable) -> Option<JsString>;
+}
+
+// extension/dom_read.js, loaded beside every glue of the core (the content scripts, the engine
+// page; the wasm tests evaluate it): several DOM calls in one crossing.
+#[wasm_bindgen]
+extern "C" {
+    /// The text of the first match (at most `max_units` UTF-16 units), `null` for none, or the
+    /// element itself (a possible form control, or longer text).
+    #[wasm_bindgen(js_namespace = precallDom, js_name = firstText)]
+    fn first_text_js(scope: &Element, selector: &JsString, max_units: u32) -> JsValue;
+    /// `firstText` of each selector in each scope, as one string: per answer `N` (none),
+    /// `E` (ask `firstText`) or `T` and the text without NULs, the answers joined by NUL.
+    #[wasm_bindgen(js_namespace = precallDom, js_name = firstTexts)]
+    fn first_texts_js(scopes: &js_sys::Array, selectors: &js_sys::Array, max_units: u32) -> String;
 }
 
 /// Feeds `text` into `sink` a slice at a time until the sink is full.
@@ -63,11 +78,20 @@ fn q(element: &Element) -> &Queryable {
 
 const FORM_CONTROLS: &str = "input, select, textarea";
 
+/// A selector made a JS string once per page.
+#[derive(Clone)]
+struct JsSelector {
+    whole: JsString,
+    /// A chain's rightmost compound ([`rightmost_compound`]).
+    tail: Option<JsString>,
+}
+
 /// The page (or any subtree of it) as a [`Dom`].
 pub struct WebDom {
     root: Element,
-    /// Selectors as JS strings (a profile has a few hundred at most).
-    selectors: RefCell<HashMap<String, JsString>>,
+    /// Selectors as JS strings, each with its chain's rightmost compound (see `select`); a
+    /// profile has a few hundred at most.
+    selectors: RefCell<HashMap<String, JsSelector>>,
     /// Reading stops after this time (ms since the epoch): a huge page cannot freeze the tab.
     deadline: Option<f64>,
     expired: std::cell::Cell<bool>,
@@ -79,7 +103,7 @@ impl WebDom {
         WebDom { root, selectors: RefCell::new(HashMap::new()), deadline: None, expired: std::cell::Cell::new(false) }
     }
 
-    fn js_selector(&self, selector: &str) -> JsString {
+    fn js_selector(&self, selector: &str) -> JsSelector {
         let mut cache = self.selectors.borrow_mut();
         if let Some(s) = cache.get(selector) {
             return s.clone();
@@ -87,7 +111,7 @@ impl WebDom {
         if cache.len() >= 1024 {
             cache.clear();
         }
-        let s = JsString::from(selector);
+        let s = JsSelector { whole: JsString::from(selector), tail: rightmost_compound(selector).map(JsString::from) };
         cache.insert(selector.to_string(), s.clone());
         s
     }
@@ -112,7 +136,22 @@ impl Dom for WebDom {
     }
 
     fn select(&self, scope: &Element, selector: &str, limit: usize) -> Vec<Element> {
-        let sel = self.js_selector(selector);
+        let JsSelector { whole: sel, tail } = self.js_selector(selector);
+        if let Some(compound) = tail {
+            // Its rightmost compound, then the whole chain on each (see rightmost_compound).
+            let Ok(list) = q(scope).query_selector_all(&compound) else { return Vec::new() };
+            let mut found = Vec::new();
+            for i in 0..list.length() {
+                if found.len() >= limit {
+                    break;
+                }
+                let Some(node) = list.item(i) else { break };
+                if q(node.unchecked_ref()).matches(&sel).unwrap_or(false) {
+                    found.push(node.unchecked_into::<Element>());
+                }
+            }
+            return found;
+        }
         if limit == 1 {
             return q(scope).query_selector(&sel).ok().flatten().into_iter().collect();
         }
@@ -122,8 +161,63 @@ impl Dom for WebDom {
         (0..n).filter_map(|i| list.item(i as u32)).map(|node| node.unchecked_into::<Element>()).collect()
     }
 
+    fn first_text(&self, scope: &Element, selector: &str, max_bytes: usize) -> First<Element> {
+        let sel = self.js_selector(selector);
+        if sel.tail.is_some() {
+            // Chains are queried the long way (see select).
+            return match self.select(scope, selector, 1).into_iter().next() {
+                None => First::Nothing,
+                Some(n) => First::Element(n),
+            };
+        }
+        // As much as `text` reads in its first slice.
+        let units = 2 * max_bytes as u32 + 256;
+        let found = first_text_js(scope, &sel.whole, units);
+        if let Some(text) = found.as_string() {
+            let mut sink = TextSink::new(max_bytes);
+            sink.push(&text);
+            return First::Text(sink.finish());
+        }
+        if found.is_null() {
+            return First::Nothing;
+        }
+        First::Element(found.unchecked_into())
+    }
+
+    fn first_texts(&self, scopes: &[Element], selectors: &[&str], max_bytes: usize) -> Option<Vec<Prefetched>> {
+        // Chains are not in the batch: they are queried the long way (see select).
+        let sels: Vec<JsSelector> = selectors.iter().map(|s| self.js_selector(s)).collect();
+        let js_sels: js_sys::Array = sels.iter().filter(|s| s.tail.is_none()).map(|s| &s.whole).collect();
+        if js_sels.length() == 0 {
+            return None;
+        }
+        let js_scopes: js_sys::Array = scopes.iter().collect();
+        let joined = first_texts_js(&js_scopes, &js_sels, 2 * max_bytes as u32 + 256);
+        let mut answers = joined.split('\0');
+        let mut out = Vec::with_capacity(scopes.len() * sels.len());
+        for _ in scopes {
+            for sel in &sels {
+                if sel.tail.is_some() {
+                    out.push(Prefetched::Ask);
+                    continue;
+                }
+                out.push(match answers.next()?.split_at_checked(1) {
+                    Some(("T", text)) => {
+                        let mut sink = TextSink::new(max_bytes);
+                        sink.push(text);
+                        Prefetched::Text(sink.finish())
+                    }
+                    Some(("N", "")) => Prefetched::Nothing,
+                    _ => Prefetched::Ask,
+                });
+            }
+        }
+        // As many answers as asked, or none is trusted.
+        answers.next().is_none().then_some(out)
+    }
+
     fn matches(&self, node: &Element, selector: &str) -> bool {
-        q(node).matches(&self.js_selector(selector)).unwrap_or(false)
+        q(node).matches(&self.js_selector(selector).whole).unwrap_or(false)
     }
 
     fn may_be_form_control(&self, node: &Element) -> bool {

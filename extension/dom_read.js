@@ -1,0 +1,40 @@
+// The page reader's calls that the wasm core (src/web/dom.rs) makes in one crossing instead of
+// several: reading a heavy card is ~100,000 DOM calls, and each crossing between wasm and the
+// DOM costs more than the call. Loaded before every glue of the core (content scripts, the
+// engine page). Only reads; never throws.
+globalThis.precallDom = Object.freeze({
+  /**
+   * The text of the first element under `scope` that matches `selector` (at most `maxUnits`
+   * UTF-16 units); null when none does, or the selector is invalid; the element itself when
+   * it may be a form control (its value is read apart) or its text is longer.
+   */
+  firstText(scope, selector, maxUnits) {
+    let el;
+    try {
+      el = scope.querySelector(selector);
+    } catch {
+      return null;
+    }
+    if (el === null) return null;
+    if (el.matches('input, select, textarea')) return el;
+    const text = el.textContent;
+    return text.length <= maxUnits ? text : el;
+  },
+
+  /**
+   * firstText of each selector in each scope (scope after scope), as one string, so the
+   * answers cross into wasm once: per answer `N` (none), `E` (ask firstText for it) or `T`
+   * and the text without NUL characters (the reader drops control characters anyway),
+   * the answers joined by NUL.
+   */
+  firstTexts(scopes, selectors, maxUnits) {
+    const answers = [];
+    for (const scope of scopes) {
+      for (const selector of selectors) {
+        const found = precallDom.firstText(scope, selector, maxUnits);
+        answers.push(found === null ? 'N' : typeof found === 'string' ? `T${found.replaceAll('\0', '')}` : 'E');
+      }
+    }
+    return answers.join('\0');
+  },
+});
