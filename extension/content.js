@@ -412,10 +412,10 @@
     try {
       let result;
       const hint = hinted();
-      if (hint && !core.inPage) {
-        // The engine: the key from the probes and one round trip, with the record read
-        // meanwhile. The check says which patient it read; another one is checked again
-        // with its own record.
+      if (hint) {
+        // The key from the probes, the check at once, with the record read meanwhile (on the
+        // engine path: one round trip). The check says which patient it read; another one is
+        // checked again with its own record.
         key = hint.key;
         result = await checkWith({ call_log: hint.log });
         if (result.patient_key && result.patient_key !== hint.key && result.status !== 'not_patient_page') {
@@ -423,15 +423,14 @@
           result = await checkWith({ call_log: readLog(key) });
         }
       } else {
-        // In this script the key is the core's own: a short call, then the check in a task of
-        // its own (a new page's first call compiles and parses, and one task for both would
-        // be a long task for the page). The record was read meanwhile if the probes read the
-        // same key.
+        // No probes yet (this MIS's first page, or they read nothing): the key is the core's
+        // own, a short call, then the check in a task of its own (a new page's first call
+        // compiles and parses, and one task for both would be a long task for the page).
         key = await core.key();
         if (key === NOT_PATIENT) {
           result = { status: 'not_patient_page' };
         } else {
-          const log = hint && hint.key === key ? hint.log : readLog(key);
+          const log = readLog(key);
           await yieldToPage();
           result = await checkWith({ call_log: log });
         }
