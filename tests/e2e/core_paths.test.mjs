@@ -107,6 +107,27 @@ test('a new page reads its patient\'s log record with the key probes the last ch
   }
 });
 
+test('an SPA switch reads a record stored before the tab opened (the tab lists which records exist, and reads only those)', async () => {
+  const garbage = { schema: 'something.else', rows: [2] };
+  const noticed = (overlay) => (overlay.groups.not_verified || []).some((i) => /журнал звонков расширения/.test(i.text));
+  for (const base of [open.base, strict.base]) {
+    const [a, b] = [patients[8], patients[9]];
+    await browser.worker.evaluate(([k, v]) => chrome.storage.local.set({ [k]: v }), [logKey(base, b.patient.id), garbage]);
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/app/patients/${a.patient.id}`);
+    const { overlay } = await waitForOverlay(page, (o) => o.who && o.who.includes(a.patient.family));
+    assert.ok(!noticed(overlay), 'A has no record');
+    // The list of records is read after the first overlay; the switch comes after it.
+    await page.waitForTimeout(300);
+    await page.click(`a[href$="/patients/${b.patient.id}"]`);
+    await waitForOverlay(page, (o) => o.who && o.who.includes(b.patient.family) && noticed(o));
+    await page.click(`a[href$="/patients/${a.patient.id}"]`);
+    await waitForOverlay(page, (o) => o.who && o.who.includes(a.patient.family) && !noticed(o));
+    await browser.worker.evaluate((k) => chrome.storage.local.remove(k), logKey(base, b.patient.id));
+    await page.close();
+  }
+});
+
 test('going back to a patient in an SPA checks the record as stored now, not as this tab read it before', async () => {
   // The content script keeps the records it read last; a change in storage must drop them.
   const garbage = { schema: 'something.else', rows: [1] };
