@@ -282,7 +282,7 @@
   // more than LOGGED_MAX records of this MIS (the reads then go on as before).
   const LOGGED_MAX = 20000;
   let logged = null;      // Set of storage keys, or null: read every time
-  const loggedSince = []; // keys written while the list was being read
+  let loggedSince = null; // while the list is being read: the keys written meanwhile
   chrome.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;
     for (const id of Object.keys(changes)) {
@@ -291,19 +291,19 @@
       logChanges += 1;
       if (changes[id].newValue !== undefined) {
         if (logged) logged.add(id);
-        else loggedSince.push(id);
+        else if (loggedSince) loggedSince.push(id);
       }
     }
   });
   async function indexLogs() {
     if (typeof chrome.storage.local.getKeys !== 'function') return; // Chrome before 130
-    const prefix = logKeyOf("").slice(0, -2); // `calllog:["<origin>","`: this MIS's records
+    const prefix = logKeyOf('').slice(0, -2); // `calllog:["<origin>","`: this MIS's records
+    loggedSince = [];
     try {
       const ids = (await chrome.storage.local.getKeys()).filter((id) => id.startsWith(prefix));
-      if (ids.length > LOGGED_MAX) return;
-      logged = new Set(ids);
-      for (const id of loggedSince.splice(0)) logged.add(id);
+      if (ids.length <= LOGGED_MAX) logged = new Set([...ids, ...loggedSince]);
     } catch { /* reads go on as before */ }
+    loggedSince = null;
   }
 
   /**
