@@ -37,4 +37,21 @@ globalThis.precallDom = Object.freeze({
     }
     return answers.join('\0');
   },
+
+  /**
+   * A hash of the element's text (its first `maxUnits` UTF-16 units), to tell whether a
+   * section changed: two FNV-1a lanes, 53 bits, exact as a wasm f64.
+   */
+  textHash(node, maxUnits) {
+    const text = node.textContent;
+    const n = Math.min(text.length, maxUnits);
+    let a = 0x811c9dc5;
+    let b = 0x01000193;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x0100019d);
+    }
+    return (a >>> 0) * 0x200000 + (b >>> 11);
+  },
 });

@@ -101,6 +101,12 @@ pub trait Dom {
             Some(n) => First::Text(self.text(&n, max_bytes)),
         }
     }
+    /// A hash of the element's text (about its first `max_bytes`), only to tell whether it
+    /// changed: the same reader gives the same text the same hash. The browser's hashes the
+    /// text where it is, without copying a heavy card's sections into wasm.
+    fn text_hash(&self, node: &Self::Node, max_bytes: usize) -> u64 {
+        fnv(&self.text(node, max_bytes))
+    }
     /// [`Dom::first_text`] of each selector in each scope (scope after scope), when this reader
     /// answers many in one call (the browser's: a table's rows); `None`: ask one by one.
     fn first_texts(&self, _scopes: &[Self::Node], _selectors: &[&str], _max_bytes: usize) -> Option<Vec<Prefetched>> {
@@ -289,11 +295,14 @@ pub fn fingerprint<D: Dom>(dom: &D, profile: &Profile) -> u64 {
             h = (h ^ 0xff).wrapping_mul(0x100_0000_01b3);
             continue;
         };
-        for b in dom.text(&node, 256 * 1024).bytes().chain([0u8]) {
-            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
-        }
+        h = (h ^ dom.text_hash(&node, 256 * 1024)).wrapping_mul(0x100_0000_01b3);
     }
     h
+}
+
+/// FNV-1a of `text`: [`Dom::text_hash`]'s default.
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
 }
 
 /// The first profile whose URL patterns accept `url` and whose signature selectors all match.

@@ -52,6 +52,9 @@ extern "C" {
     /// `E` (ask `firstText`) or `T` and the text without NULs, the answers joined by NUL.
     #[wasm_bindgen(js_namespace = precallDom, js_name = firstTexts)]
     fn first_texts_js(scopes: &js_sys::Array, selectors: &js_sys::Array, max_units: u32) -> String;
+    /// A 53-bit hash of the element's text (its first `max_units` UTF-16 units).
+    #[wasm_bindgen(js_namespace = precallDom, js_name = textHash)]
+    fn text_hash_js(node: &Element, max_units: u32) -> f64;
 }
 
 /// Feeds `text` into `sink` a slice at a time until the sink is full.
@@ -182,6 +185,10 @@ impl Dom for WebDom {
             return First::Nothing;
         }
         First::Element(found.unchecked_into())
+    }
+
+    fn text_hash(&self, node: &Element, max_bytes: usize) -> u64 {
+        text_hash_js(node, max_bytes as u32) as u64
     }
 
     fn first_texts(&self, scopes: &[Element], selectors: &[&str], max_bytes: usize) -> Option<Vec<Prefetched>> {

@@ -1,6 +1,7 @@
 // Check probe: check_page called repeatedly in the content script's world on one demo card
-// (default the heavy one), the time per call's median and minimum; with PROFILE=1 also the
-// CPU profile's self time per function (a build with the name section gives Rust names).
+// (default the heavy one), the time per call's median and minimum (STATE=1: current_state,
+// the in-page probe after a batch of mutations); with PROFILE=1 also the CPU profile's self
+// time per function (a build with the name section gives Rust names).
 // node checkprobe.mjs DIR [card] [calls]
 import { chromium } from '../../../node_modules/playwright-core/index.mjs';
 import { startDemoMis, TEST_CLOCK } from '../../../tests/e2e/harness.mjs';
@@ -21,6 +22,9 @@ await page.goto(`${mis.base}/patients/${card}`);
 await page.waitForFunction(() => performance.getEntriesByName('precall:overlay-painted').length, null, { timeout: 60000 });
 const world = await isolatedWorld(page, [name, 'Проверка перед звонком', 'Pre-call check']);
 const profile = process.env.PROFILE === '1';
+// STATE=1: time current_state() (the in-page probe after each batch of mutations) instead.
+const call = process.env.STATE === '1' ? 'wasm_bindgen.current_state()' : 'JSON.parse(wasm_bindgen.check_page(input))';
+const what = process.env.STATE === '1' ? 'current_state' : 'check_page';
 if (profile) {
   await world.cdp.send('Profiler.enable');
   await world.cdp.send('Profiler.setSamplingInterval', { interval: 100 });
@@ -31,11 +35,11 @@ console.log(await world.evaluate(`(() => {
   const ms = [];
   for (let i = 0; i < ${n}; i++) {
     const t = performance.now();
-    JSON.parse(wasm_bindgen.check_page(input));
+    ${call};
     ms.push(performance.now() - t);
   }
   ms.sort((a, b) => a - b);
-  return 'check_page on ${card}: median ' + ms[ms.length >> 1].toFixed(1) + ' ms, min ' + ms[0].toFixed(1) + ' ms (${n} calls)';
+  return '${what} on ${card}: median ' + ms[ms.length >> 1].toFixed(1) + ' ms, min ' + ms[0].toFixed(1) + ' ms (${n} calls)';
 })()`));
 if (profile) {
   const { profile: p } = await world.cdp.send('Profiler.stop');
