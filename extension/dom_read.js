@@ -25,11 +25,13 @@ globalThis.precallDom = Object.freeze({
    * firstText of each selector in each scope (scope after scope), as one string, so the
    * answers cross into wasm once: per answer `N` (none), `E` (ask firstText for it) or `T`
    * and the text without NUL characters (the reader drops control characters anyway),
-   * the answers joined by NUL.
+   * the answers joined by NUL. Stops after the scope during which `deadline` (ms since the
+   * epoch) passed: the reader then has fewer answers than it asked for, and reads no more.
    */
-  firstTexts(scopes, selectors, maxUnits) {
+  firstTexts(scopes, selectors, maxUnits, deadline) {
     const answers = [];
     for (const scope of scopes) {
+      if (Date.now() > deadline) break;
       for (const selector of selectors) {
         const found = precallDom.firstText(scope, selector, maxUnits);
         answers.push(found === null ? 'N' : typeof found === 'string' ? `T${found.replaceAll('\0', '')}` : 'E');

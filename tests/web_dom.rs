@@ -277,6 +277,30 @@ fn rows_read_in_batches_read_as_one_by_one() {
     assert_eq!(list[449]["at"], "2026-11-02T10:00");
 }
 
+/// A batch of rows stops at the time budget inside the one call, and the reader then trusts
+/// none of it (it reads no more: the budget is spent).
+#[wasm_bindgen_test]
+fn a_batch_stops_at_the_time_budget() {
+    use precall::extract::{Dom, Prefetched};
+    load_dom_helpers();
+    let doc = parse_page("<table><tr><td class=a>1</td></tr><tr><td class=a>2</td></tr><tr><td>3</td></tr></table>");
+    let dom = WebDom::from_document(&doc).unwrap();
+    let rows = dom.select(&dom.root(), "tr", 10);
+    assert_eq!(
+        dom.first_texts(&rows, &[".a", "td"], 100),
+        Some(vec![
+            Prefetched::Text("1".into()),
+            Prefetched::Text("1".into()),
+            Prefetched::Text("2".into()),
+            Prefetched::Text("2".into()),
+            Prefetched::Nothing,
+            Prefetched::Text("3".into()),
+        ])
+    );
+    let spent = WebDom::from_document(&doc).unwrap().with_budget_ms(-1.0);
+    assert_eq!(spent.first_texts(&rows, &[".a", "td"], 100), None);
+}
+
 /// A selector the browser rejects (querySelectorAll throws) matches nothing, no panic.
 #[wasm_bindgen_test]
 fn invalid_selectors_match_nothing() {

@@ -49,9 +49,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = precallDom, js_name = firstText)]
     fn first_text_js(scope: &Element, selector: &JsString, max_units: u32) -> JsValue;
     /// `firstText` of each selector in each scope, as one string: per answer `N` (none),
-    /// `E` (ask `firstText`) or `T` and the text without NULs, the answers joined by NUL.
+    /// `E` (ask `firstText`) or `T` and the text without NULs, the answers joined by NUL;
+    /// fewer answers once `deadline` (ms since the epoch) has passed.
     #[wasm_bindgen(js_namespace = precallDom, js_name = firstTexts)]
-    fn first_texts_js(scopes: &js_sys::Array, selectors: &js_sys::Array, max_units: u32) -> String;
+    fn first_texts_js(scopes: &js_sys::Array, selectors: &js_sys::Array, max_units: u32, deadline: f64) -> String;
     /// A 53-bit hash of the element's text (its first `max_units` UTF-16 units).
     #[wasm_bindgen(js_namespace = precallDom, js_name = textHash)]
     fn text_hash_js(node: &Element, max_units: u32) -> f64;
@@ -199,7 +200,9 @@ impl Dom for WebDom {
             return None;
         }
         let js_scopes: js_sys::Array = scopes.iter().collect();
-        let joined = first_texts_js(&js_scopes, &js_sels, 2 * max_bytes as u32 + 256);
+        // The time budget holds inside the call too (a hostile page's rows can be slow to query).
+        let deadline = self.deadline.unwrap_or(f64::INFINITY);
+        let joined = first_texts_js(&js_scopes, &js_sels, 2 * max_bytes as u32 + 256, deadline);
         let mut answers = joined.split('\0');
         let mut out = Vec::with_capacity(scopes.len() * sels.len());
         for _ in scopes {
