@@ -167,13 +167,20 @@ impl<'a, D: Dom> Engine<'a, D> {
         self
     }
 
-    /// Every query goes through here: it spends the node budget.
-    fn select(&self, scope: &D::Node, selector: &str, limit: usize) -> Vec<D::Node> {
+    /// The node budget left, or `None` (and the read marked truncated) when a work limit ends
+    /// reading: what every query looks at first.
+    fn budget_left(&self) -> Option<usize> {
         let left = self.budget.get();
         if left == 0 || (self.stop && self.truncated.get()) || self.dom.exhausted() {
             self.truncated.set(true);
-            return Vec::new();
+            return None;
         }
+        Some(left)
+    }
+
+    /// Every query goes through here: it spends the node budget.
+    fn select(&self, scope: &D::Node, selector: &str, limit: usize) -> Vec<D::Node> {
+        let Some(left) = self.budget_left() else { return Vec::new() };
         let lim = limit.min(left);
         let found = self.dom.select(scope, selector, lim);
         if found.len() >= lim && lim < limit {
@@ -186,12 +193,7 @@ impl<'a, D: Dom> Engine<'a, D> {
     /// [`Dom::first_text`] (or what the row's batch read for it), spending the node budget
     /// as [`Engine::select`] does.
     fn first_text(&self, scope: &D::Node, selector: &str, row: &Row<'_, D::Node>) -> Option<Raw> {
-        let left = self.budget.get();
-        if left == 0 || (self.stop && self.truncated.get()) || self.dom.exhausted() {
-            self.truncated.set(true);
-            return None;
-        }
-        self.budget.set(left - 1);
+        self.budget.set(self.budget_left()? - 1);
         let batched =
             row.prefetched.and_then(|(sels, texts)| sels.iter().position(|s| *s == selector).map(|i| &texts[i]));
         match batched {

@@ -58,11 +58,16 @@ extern "C" {
     fn text_hash_js(node: &Element, max_units: u32) -> f64;
 }
 
+/// UTF-16 code units of a text read in one go for `max_bytes` of normalised text: more than
+/// fits unless the text is mostly whitespace (collapsed), in which case more follows. The
+/// helpers' answers are capped at it too, so a text they give is read as `text` reads it.
+fn slice_units(max_bytes: usize) -> u32 {
+    2 * max_bytes as u32 + 256
+}
+
 /// Feeds `text` into `sink` a slice at a time until the sink is full.
 fn push_js_text(sink: &mut TextSink, text: &JsString) {
-    // UTF-16 code units per slice: more than the sink can take in one go unless the text is
-    // mostly whitespace (collapsed), in which case the next slice follows.
-    let step = 2 * sink.max_bytes() as u32 + 256;
+    let step = slice_units(sink.max_bytes());
     let len = text.length();
     let mut at = 0u32;
     while at < len && !sink.is_full() {
@@ -174,13 +179,9 @@ impl Dom for WebDom {
                 Some(n) => First::Element(n),
             };
         }
-        // As much as `text` reads in its first slice.
-        let units = 2 * max_bytes as u32 + 256;
-        let found = first_text_js(scope, &sel.whole, units);
+        let found = first_text_js(scope, &sel.whole, slice_units(max_bytes));
         if let Some(text) = found.as_string() {
-            let mut sink = TextSink::new(max_bytes);
-            sink.push(&text);
-            return First::Text(sink.finish());
+            return First::Text(normalize_text(&text, max_bytes));
         }
         if found.is_null() {
             return First::Nothing;
@@ -202,7 +203,7 @@ impl Dom for WebDom {
         let js_scopes: js_sys::Array = scopes.iter().collect();
         // The time budget holds inside the call too (a hostile page's rows can be slow to query).
         let deadline = self.deadline.unwrap_or(f64::INFINITY);
-        let joined = first_texts_js(&js_scopes, &js_sels, 2 * max_bytes as u32 + 256, deadline);
+        let joined = first_texts_js(&js_scopes, &js_sels, slice_units(max_bytes), deadline);
         let mut answers = joined.split('\0');
         let mut out = Vec::with_capacity(scopes.len() * sels.len());
         for _ in scopes {
@@ -212,11 +213,7 @@ impl Dom for WebDom {
                     continue;
                 }
                 out.push(match answers.next()?.split_at_checked(1) {
-                    Some(("T", text)) => {
-                        let mut sink = TextSink::new(max_bytes);
-                        sink.push(text);
-                        Prefetched::Text(sink.finish())
-                    }
+                    Some(("T", text)) => Prefetched::Text(normalize_text(text, max_bytes)),
                     Some(("N", "")) => Prefetched::Nothing,
                     _ => Prefetched::Ask,
                 });
