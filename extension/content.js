@@ -238,23 +238,16 @@
       // The core is not here: the patient key and the text of the sections' roots, read
       // with the selectors the last check returned (undefined: no such probe, re-check after
       // the page settles). Unrelated churn then costs a few querySelector calls, not a copy.
-      // Hashed (two FNV-1a hashes, each section's text capped as the core caps it), so a
-      // heavy card's text is not kept in memory between probes.
+      // Hashed (dom_read.js `textHash`, as the in-page core hashes each section's text), so
+      // a heavy card's text is not kept in memory between probes.
       state: () => {
         if (!probes || !stateProbe) return undefined;
         try {
-          let a = 0x811c9dc5;
-          let b = 0x01000193;
-          for (const roots of stateProbe) {
+          const hashes = stateProbe.map((roots) => {
             const node = roots.reduce((found, css) => found || document.querySelector(css), null);
-            const text = node ? `\u0001${node.textContent.slice(0, 262144)}` : '\u0002';
-            for (let i = 0; i < text.length; i++) {
-              const c = text.charCodeAt(i);
-              a = Math.imul(a ^ c, 0x01000193);
-              b = Math.imul(b ^ c, 0x0100019d);
-            }
-          }
-          return `${probeKey()}\u0001${a >>> 0}:${b >>> 0}`;
+            return node ? precallDom.textHash(node, 262144) : '-'; // eslint-disable-line no-undef
+          });
+          return `${probeKey()}\u0001${hashes.join(':')}`;
         } catch {
           return undefined; // a selector this browser does not take: re-check instead
         }
