@@ -1,6 +1,6 @@
 // Service worker (an ES module). Four jobs, none of them sends anything anywhere:
-//  - relays a content script's page copy to the offscreen engine page when the MIS page's CSP
-//    forbids WebAssembly in content scripts;
+//  - starts the offscreen engine page when an MIS page's CSP forbids WebAssembly in content
+//    scripts (the page's copy then goes to it directly; the worker relays only the first);
 //  - keeps the extension's own call log in chrome.storage.local, one record per MIS origin and
 //    patient, and is its only writer (one write at a time, so two tabs cannot lose an entry).
 //    Every decision about the records (versions, migration, what is unreadable and set aside,
@@ -27,12 +27,9 @@ async function callLog(op, args) {
   await loadCore();
   return core(op, args);
 }
-let closing = null;    // the engine page being closed (restarted after a trap)
-let inflight = 0;      // checks under way
-let restart = false;   // restart the engine page once none is under way
+let engineUp = false;   // the engine page is loaded: a content script's copy reaches it directly
 
 async function ensureEngine() {
-  await closing;
   const contexts = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] });
   // A page another request is creating is listed before it has loaded: wait for it too.
   if (!contexts.length) {
@@ -43,18 +40,31 @@ async function ensureEngine() {
     }).finally(() => { creating = null; });
   }
   await creating;
+  engineUp = true;
 }
 
-function settle(reply) {
-  // A trap in the core (a Rust panic) can leave its wasm unusable: the engine page is
-  // restarted, so the next check gets a fresh one.
-  if (reply && reply.failed === 'check') restart = true;
-  inflight -= 1;
-  if (restart && !inflight) {
-    restart = false;
-    closing = chrome.offscreen.closeDocument().catch(() => {}).finally(() => { closing = null; });
-  }
-  return reply;
+/**
+ * A content script's page copy (`precall:check-html`) is sent to every extension page: the
+ * engine page answers it itself once it is loaded. The worker answers only a copy the engine
+ * page cannot have seen: none was loaded when it was sent (the worker then starts one and
+ * relays the copy), or the content script had no answer and asks again (`relay`: the engine
+ * page was gone, e.g. its renderer crashed).
+ */
+function relayToEngine(message, sendResponse) {
+  const unseen = message.relay || !!creating;
+  if (engineUp && !unseen) return false;
+  chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] })
+    .then((contexts) => {
+      // A worker woken by this very copy finds the engine page loaded: the page answers it.
+      if (contexts.length && !unseen) { engineUp = true; return null; }
+      return ensureEngine()
+        .then(() => chrome.runtime.sendMessage({
+          type: 'precall:engine-check', html: message.html, url: message.url, input: message.input,
+        }))
+        .then((reply) => reply ?? { failed: 'engine' }, (err) => ({ failed: String(err && err.name) }));
+    })
+    .then((reply) => { if (reply) sendResponse(reply); }, () => sendResponse({ failed: 'engine' }));
+  return true;
 }
 
 // ---- The browser policy ----
@@ -218,14 +228,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     const patient = typeof message.patient === 'string' && message.patient ? message.patient : null;
     switch (message.type) {
       case 'precall:check-html':
-        inflight += 1;
-        ensureEngine()
-          .then(() => chrome.runtime.sendMessage({
-            type: 'precall:engine-check', html: message.html, url: message.url, input: message.input,
-          }))
-          .then((reply) => reply, (err) => ({ failed: String(err && err.name) }))
-          .then((reply) => sendResponse(settle(reply)));
-        return true;
+        return relayToEngine(message, sendResponse);
       case 'precall:log-read':
         if (!origin || !patient) return;
         task = () => serial(() => readRecord(origin, patient)).then((out) => ({ value: out.log, entries: out.entries, unreadable: out.unreadable }));

@@ -221,10 +221,14 @@
       }
     }
     // The page's CSP forbids WebAssembly here (or the import failed): the engine page reads a copy.
+    // The copy goes to the engine page directly (the worker relays it only while that page
+    // starts); no answer means the engine page was gone, and the worker is asked to relay.
+    // The copy is taken first: the record's storage read goes on meanwhile.
     const engine = async ({ call_log: log, ...rest }) => {
-      const input = { ...rest, call_log: (await log) ?? null };
-      const reply = await chrome.runtime.sendMessage(
-        { type: 'precall:check-html', html: copyForThisCheck(), url: location.href, input });
+      const html = copyForThisCheck();
+      const message = { type: 'precall:check-html', html, url: location.href, input: { ...rest, call_log: (await log) ?? null } };
+      const send = (m) => chrome.runtime.sendMessage(m).catch(() => undefined);
+      const reply = (await send(message)) ?? (await send({ ...message, relay: true }));
       if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply && reply.failed });
       return reply;
     };

@@ -1,18 +1,45 @@
 // Offscreen engine page: runs the wasm core on a copy of an MIS page (parsed into an inert
 // document by the core) for pages whose CSP forbids WebAssembly in content scripts.
 // The glue (`wasm_bindgen`) is loaded by engine.html just before this script.
-const { check_html } = wasm_bindgen; // eslint-disable-line no-undef
-const ready = wasm_bindgen({ module_or_path: 'pkg/precall_bg.wasm' }); // eslint-disable-line no-undef
+//
+// A content script's copy comes here directly (runtime messages reach every extension page):
+// relaying it through the service worker cost two more hops and a second copy of the page in
+// transit. The worker relays only while this page is starting (`precall:engine-check`), and a
+// copy marked `relay` is the worker's to answer.
+
+let loads = 0;
+let core = load();
+
+/** A core instance: the classic glue's first, then a fresh copy of the module glue (`?v=N`). */
+function load() {
+  const n = loads++;
+  if (n === 0) return wasm_bindgen({ module_or_path: 'pkg/precall_bg.wasm' }).then(() => wasm_bindgen); // eslint-disable-line no-undef
+  return import(`./pkg/precall.js?v=${n}`).then(async (glue) => {
+    await glue.default({ module_or_path: 'pkg/precall_bg.wasm' });
+    return glue;
+  });
+}
+
+/** A content script in an MIS tab (not one of our pages in a tab, not another extension). */
+function fromMisPage(sender) {
+  return !!sender.tab && typeof sender.url === 'string' && !sender.url.startsWith('chrome-extension:');
+}
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  // Only the service worker relays here (no tab): a content script's own message is not ours.
-  if (!message || message.type !== 'precall:engine-check' || sender.id !== chrome.runtime.id || sender.tab) return;
-  ready.then(
-    () => {
+  if (!message || sender.id !== chrome.runtime.id) return;
+  const direct = message.type === 'precall:check-html' && !message.relay && fromMisPage(sender);
+  // The worker's relay has no tab.
+  const relayed = message.type === 'precall:engine-check' && !sender.tab;
+  if (!direct && !relayed) return;
+  core.then(
+    (glue) => {
       try {
-        sendResponse(JSON.parse(check_html(message.html, message.url, JSON.stringify(message.input))));
+        sendResponse(JSON.parse(glue.check_html(message.html, message.url, JSON.stringify(message.input))));
       } catch (err) {
-        sendResponse({ failed: 'check' }); // a trap in the core; no patient data in the reply
+        // A trap in the core (a Rust panic) can leave its wasm unusable: the next check gets
+        // a fresh instance. No patient data in the reply.
+        core = load();
+        sendResponse({ failed: 'check' });
       }
     },
     () => sendResponse({ failed: 'load' }),

@@ -70,6 +70,42 @@ test('on a strict-CSP page SPA switches re-check through the engine, found by th
   await page.close();
 });
 
+test('the page copy goes to a running engine page directly, not through the worker; an engine page gone is started again', async () => {
+  const [a, b, c, d] = [patients[0], patients[3], patients[4], patients[5]];
+  // The worker's relays (its own messages to the engine page), counted where it sends them.
+  await browser.worker.evaluate(() => {
+    self.relays = 0;
+    const send = chrome.runtime.sendMessage.bind(chrome.runtime);
+    chrome.runtime.sendMessage = (m, ...rest) => {
+      if (m && m.type === 'precall:engine-check') self.relays += 1;
+      return send(m, ...rest);
+    };
+  });
+  const relays = () => browser.worker.evaluate(() => self.relays);
+  const page = await browser.context.newPage();
+  await page.goto(`${strict.base}/app/patients/${a.patient.id}`);
+  await waitForOverlay(page, (o) => o.who && o.who.includes(a.patient.family));
+  assert.equal(await engineCount(browser.worker), 1);
+  const before = await relays();
+  for (const p of [b, c]) {
+    await page.click(`a[href$="/patients/${p.patient.id}"]`);
+    const shown = await waitForOverlay(page, (o) => o.who && o.who.includes(p.patient.family));
+    assert.equal(shown.overlay.verdict, p.scenario.expect.verdict);
+  }
+  assert.equal(await relays(), before, 'SPA switches with the engine page running: no relay');
+  // The engine page closes behind the worker's back (as a crashed renderer would): the copy
+  // gets no answer, the worker is asked to relay, starts the page again and relays.
+  await browser.worker.evaluate(() => chrome.offscreen.closeDocument());
+  assert.equal(await engineCount(browser.worker), 0);
+  await page.click(`a[href$="/patients/${d.patient.id}"]`);
+  const again = await waitForOverlay(page, (o) => o.who && o.who.includes(d.patient.family), { timeout: 15000 });
+  assert.equal(again.overlay.verdict, d.scenario.expect.verdict);
+  assert.equal(again.all.length, 1);
+  assert.equal(await engineCount(browser.worker), 1);
+  assert.ok(await relays() > before, 'the copy without an answer was relayed');
+  await page.close();
+});
+
 test('a new page reads its patient\'s log record with the key probes the last check saved; a wrong probe still gets the right record', async () => {
   // An unreadable record shows on the card ("not verified", the log notice): proof that the
   // check had this patient's record, whichever way its key was found.

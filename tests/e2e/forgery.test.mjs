@@ -116,7 +116,7 @@ test('the content script listens to no page messages (no message listener on win
   await page.close();
 });
 
-test('another extension gets no answer; the engine page ignores anyone but the worker', async () => {
+test('another extension gets no answer; the engine page answers only the worker and our content scripts', async () => {
   // Start the engine (a strict-CSP page needs it).
   const page = await browser.context.newPage();
   await page.goto(`${strict.base}/patients/${patients[0].patient.id}`);

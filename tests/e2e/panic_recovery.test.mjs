@@ -3,7 +3,7 @@
 // fresh core. The panic comes from the fault hook, which exists only in the test build of the
 // core (`make build-test-ext`, cargo feature `fault-hook`): a page whose <html> carries
 // data-precall-fault makes the core panic. Both core paths: the content script's own wasm
-// (re-imported as a fresh module) and the offscreen engine page (restarted by the worker).
+// (re-imported as a fresh module) and the offscreen engine page (which loads a fresh instance).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
