@@ -1,6 +1,6 @@
 // Service worker (an ES module). Four jobs, none of them sends anything anywhere:
 //  - starts the offscreen engine page when an MIS page's CSP forbids WebAssembly in content
-//    scripts (the page's copy then goes to it directly; the worker relays only the first);
+//    scripts (the pages' copies then go to it directly; the worker relays only while it starts);
 //  - keeps the extension's own call log in chrome.storage.local, one record per MIS origin and
 //    patient, and is its only writer (one write at a time, so two tabs cannot lose an entry).
 //    Every decision about the records (versions, migration, what is unreadable and set aside,

@@ -133,13 +133,16 @@ test('another extension gets no answer; the engine page answers only the worker 
     return out;
   }, { id: browser.extensionId, msg });
   for (const r of fromOther) assert.match(r, /^refused|^undefined$/, `another extension got ${r}`);
-  // One of our own pages, opened in a tab, is not the worker: the engine does not answer it.
+  // One of our own pages, opened in a tab, is neither the worker nor a content script: the
+  // engine does not answer it, as a relay or as a copy.
   const tab = await browser.context.newPage();
-  await tab.goto(`chrome-extension://${browser.extensionId}/extension/engine.html`);
-  const fromTab = await tab.evaluate(async (msg) => {
-    try { return JSON.stringify(await chrome.runtime.sendMessage({ ...msg, type: 'precall:engine-check' })) ?? 'undefined'; } catch (e) { return `refused: ${e.message}`; }
-  }, msg);
-  assert.match(fromTab, /^refused|^undefined$/, `the engine answered a tab: ${fromTab.slice(0, 200)}`);
+  await tab.goto(`chrome-extension://${browser.extensionId}/extension/options.html`);
+  for (const type of ['precall:engine-check', 'precall:check-html']) {
+    const fromTab = await tab.evaluate(async (m) => {
+      try { return JSON.stringify(await chrome.runtime.sendMessage(m)) ?? 'undefined'; } catch (e) { return `refused: ${e.message}`; }
+    }, { ...msg, type });
+    assert.match(fromTab, /^refused|^undefined$/, `the engine answered a tab's ${type}: ${fromTab.slice(0, 200)}`);
+  }
   await tab.close();
   await page.close();
 });
