@@ -29,8 +29,8 @@ async function callLog(op, args) {
 }
 let engineUp = false;   // the engine page is loaded: a content script's copy reaches it directly
 
-async function ensureEngine() {
-  const contexts = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] });
+/** Starts the engine page unless `contexts` (the offscreen documents just listed) holds it. */
+async function startEngine(contexts) {
   // A page another request is creating is listed before it has loaded: wait for it too.
   if (!contexts.length) {
     creating ||= chrome.offscreen.createDocument({
@@ -57,7 +57,7 @@ function relayToEngine(message, sendResponse) {
     .then((contexts) => {
       // A worker woken by this very copy finds the engine page loaded: the page answers it.
       if (contexts.length && !unseen) { engineUp = true; return null; }
-      return ensureEngine()
+      return startEngine(contexts)
         .then(() => chrome.runtime.sendMessage({
           type: 'precall:engine-check', html: message.html, url: message.url, input: message.input,
         }))
