@@ -10,6 +10,7 @@
 import init, { call_log as core } from './pkg/precall.js';
 import './site_access.js'; // per-site access: the enabled MIS sites' content scripts
 import './i18n.js'; // precallI18n: the words of the user's language, for the content scripts' teach mode
+import './senders.js'; // precallSenders: who sent a message
 
 const ENGINE = 'extension/engine.html';
 const OPTIONS = chrome.runtime.getURL('extension/options.html');
@@ -219,7 +220,7 @@ function senderOrigin(sender) {
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (!message || sender.id !== chrome.runtime.id) return;
-  const fromPage = !!sender.tab && typeof sender.url === 'string' && !sender.url.startsWith('chrome-extension:');
+  const fromPage = precallSenders.fromMisPage(sender); // eslint-disable-line no-undef
   const fromOptions = typeof sender.url === 'string' && sender.url.startsWith(OPTIONS);
   let task = null;
   // Our content scripts (a tab with an MIS page): the origin is the sender's, never the message's.

@@ -1,6 +1,6 @@
 // Offscreen engine page: runs the wasm core on a copy of an MIS page (parsed into an inert
 // document by the core) for pages whose CSP forbids WebAssembly in content scripts.
-// The glue (`wasm_bindgen`) is loaded by engine.html just before this script.
+// The glue (`wasm_bindgen`) and senders.js are loaded by engine.html before this script.
 //
 // A content script's copy comes here directly (runtime messages reach every extension page):
 // relaying it through the service worker cost two more hops and a second copy of the page in
@@ -20,14 +20,9 @@ function load() {
   });
 }
 
-/** A content script in an MIS tab (not one of our pages in a tab, not another extension). */
-function fromMisPage(sender) {
-  return !!sender.tab && typeof sender.url === 'string' && !sender.url.startsWith('chrome-extension:');
-}
-
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (!message || sender.id !== chrome.runtime.id) return;
-  const direct = message.type === 'precall:check-html' && !message.relay && fromMisPage(sender);
+  const direct = message.type === 'precall:check-html' && !message.relay && precallSenders.fromMisPage(sender); // eslint-disable-line no-undef
   // The worker's relay has no tab.
   const relayed = message.type === 'precall:engine-check' && !sender.tab;
   if (!direct && !relayed) return;
