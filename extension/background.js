@@ -1,6 +1,7 @@
 // Service worker (an ES module). Four jobs, none of them sends anything anywhere:
 //  - starts the offscreen engine page when an MIS page's CSP forbids WebAssembly in content
-//    scripts (the pages' copies then go to it directly; the worker relays only while it starts);
+//    scripts (the pages' copies then go to it directly; the worker relays only while it starts),
+//    and after the first in-page check (a new page's first check then goes to it, warm);
 //  - keeps the extension's own call log in chrome.storage.local, one record per MIS origin and
 //    patient, and is its only writer (one write at a time, so two tabs cannot lose an entry).
 //    Every decision about the records (versions, migration, what is unreadable and set aside,
@@ -37,12 +38,18 @@ async function startEngine(contexts) {
     creating ||= chrome.offscreen.createDocument({
       url: ENGINE,
       reasons: ['DOM_PARSER'],
-      justification: 'Reads a copy of the MIS page with the WebAssembly core when the page forbids WebAssembly in content scripts.',
+      justification: 'Reads a copy of the MIS page with the WebAssembly core: when the page forbids WebAssembly in content scripts, and for the first check of a newly loaded page, before the page has compiled its own core.',
     }).finally(() => { creating = null; });
   }
   await creating;
   engineUp = true;
+  // The content scripts read this (session storage: gone with the browser, as the page is) to
+  // send a new page's first check ahead to the engine page and load their own core after it.
+  chrome.storage.session.set({ 'engine:up': true }).catch(() => {});
 }
+// Content scripts may read session storage (only `engine:up` and the profiles page's coverage
+// are kept there).
+chrome.storage.session.setAccessLevel({ accessLevel: 'TRUSTED_AND_UNTRUSTED_CONTEXTS' }).catch(() => {});
 
 /**
  * A content script's page copy (`precall:check-html`) is sent to every extension page: the
@@ -229,7 +236,12 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     const patient = typeof message.patient === 'string' && message.patient ? message.patient : null;
     switch (message.type) {
       case 'precall:check-html':
-        return relayToEngine(message, sendResponse);
+        // A copy sent `ahead` is only for an engine page already running (content.js `aheadCore`).
+        return message.ahead ? undefined : relayToEngine(message, sendResponse);
+      case 'precall:engine-start':
+        // A page checked in-page because no engine page ran: the pages that follow get one.
+        chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] }).then(startEngine).catch(() => {});
+        return;
       case 'precall:log-read':
         if (!origin || !patient) return;
         task = () => serial(() => readRecord(origin, patient)).then((out) => ({ value: out.log, entries: out.entries, unreadable: out.unreadable }));

@@ -221,15 +221,22 @@
       }
     }
     // The page's CSP forbids WebAssembly here (or the import failed): the engine page reads a copy.
-    // The copy goes to the engine page directly (the worker relays it only while that page
-    // starts); no answer means the engine page was gone, and the worker is asked to relay.
-    // The copy is taken first: the record's storage read goes on meanwhile.
+    return engineCore(false);
+  }
+
+  // The core in the extension's engine page, reading a copy of this page. The copy goes to the
+  // engine page directly (the worker relays it only while that page starts); no answer means
+  // the engine page was gone, and the worker is asked to relay (it starts the page again).
+  // `ahead` (a new page's first check, `aheadCore`): no relay and nothing started on this
+  // check's behalf; no answer is an error, and the in-page core checks instead.
+  // The copy is taken first: the record's storage read goes on meanwhile.
+  function engineCore(ahead) {
     const engine = async ({ call_log: log, ...rest }) => {
       const html = copyForThisCheck();
-      const message = { type: 'precall:check-html', html, url: location.href, input: { ...rest, call_log: (await log) ?? null } };
+      const message = { type: 'precall:check-html', html, url: location.href, ahead, input: { ...rest, call_log: (await log) ?? null } };
       const send = (m) => chrome.runtime.sendMessage(m).catch(() => undefined);
-      const reply = (await send(message)) ?? (await send({ ...message, relay: true }));
-      if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply && reply.failed });
+      const reply = (await send(message)) ?? (ahead ? undefined : await send({ ...message, relay: true }));
+      if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply ? reply.failed : 'no_engine' });
       return reply;
     };
     return {
@@ -256,6 +263,49 @@
           return undefined; // a selector this browser does not take: re-check instead
         }
       },
+    };
+  }
+
+  // A new page's first check. The page's own core is a new instance: on a typical card it is
+  // ready ~40 ms after DOMContentLoaded, and its first check then compiles the code it calls
+  // (~40 ms more, even when it was ready early). The engine page, when it runs, has a warm
+  // core and answers a copy of a small page in ~10 ms. No engine page, or any failure there:
+  // the in-page core checks, as before, and the worker is asked to start the engine page for
+  // the pages that follow. Only in the top frame, and only for a small page: a large page's
+  // copy costs the MIS's main thread more than the engine saves.
+  const AHEAD_MAX_ELEMENTS = 5000;
+  const AHEAD_FRAME_MS = 200;
+  const ENGINE_UP = 'engine:up'; // session storage: the worker has started the engine page
+  function aheadCore() {
+    const engine = engineCore(true);
+    // Once the first answer (or its failure) is in and the next frame is painted, the in-page
+    // core may load (`coreReady`): its compile would hold up the overlay's frame. A hidden
+    // tab paints no frames: then after AHEAD_FRAME_MS.
+    const settle = () => {
+      const timer = setTimeout(aheadSettled, AHEAD_FRAME_MS);
+      requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); aheadSettled(); }, 0));
+    };
+    const first = (promise) => promise.finally(settle);
+    let failed = false; // the engine page did not answer: the rest of this page is the in-page core's
+    const ahead = async (call) => {
+      if (!failed) {
+        try {
+          return await first(call(engine));
+        } catch (err) {
+          failed = true;
+          if (err && err.stage === 'no_engine') {
+            chrome.runtime.sendMessage({ type: 'precall:engine-start' }).catch(() => {});
+          }
+        }
+      }
+      let own;
+      try { own = await coreReady; } catch (e) { throw Object.assign(e || new Error('load'), { stage: 'load' }); }
+      return call(own);
+    };
+    return {
+      check: (input) => ahead((c) => c.check(input)),
+      key: () => ahead((c) => c.key()),
+      state: engine.state,
     };
   }
 
@@ -400,10 +450,10 @@
   }
 
   /** A check, with the profile's related reads when it asks for them (at most two rounds: the page may switch patients meanwhile). */
-  async function checkWith(extra) {
-    let result = await core.check(input(extra));
+  async function checkWith(extra, c = core) {
+    let result = await c.check(input(extra));
     for (let round = 0; result.status === 'related' && round < 2; round++) {
-      result = await core.check(input({ ...extra, related: await fetchRelated(result.related) }));
+      result = await c.check(input({ ...extra, related: await fetchRelated(result.related) }));
     }
     return result;
   }
@@ -428,9 +478,12 @@
     running = true;
     let key = lastKey; // for the failure path: which patient the failed check was for
     checkCopy = null;
+    // The in-page core may take over from the engine while this check runs (`aheadCore`):
+    // the check is the first one's to the end.
+    const c = core;
     // On the engine path, the sections as they are when the page is copied: a change during
     // the round trip then still differs from what was checked.
-    const seen = core.inPage ? undefined : core.state();
+    const seen = c.inPage ? undefined : c.state();
     const probed = JSON.stringify([probes, stateProbe]);
     try {
       let result;
@@ -440,22 +493,22 @@
         // engine path: one round trip). The check says which patient it read; another one is
         // checked again with its own record.
         key = hint.key;
-        result = await checkWith({ call_log: hint.log });
+        result = await checkWith({ call_log: hint.log }, c);
         if (result.patient_key && result.patient_key !== hint.key && result.status !== 'not_patient_page') {
           key = result.patient_key;
-          result = await checkWith({ call_log: readLog(key) });
+          result = await checkWith({ call_log: readLog(key) }, c);
         }
       } else {
         // No probes yet (this MIS's first page, or they read nothing): the key is the core's
         // own, a short call, then the check in a task of its own (a new page's first call
         // compiles and parses, and one task for both would be a long task for the page).
-        key = await core.key();
+        key = await c.key();
         if (key === NOT_PATIENT) {
           result = { status: 'not_patient_page' };
         } else {
           const log = readLog(key);
           await yieldToPage();
-          result = await checkWith({ call_log: log });
+          result = await checkWith({ call_log: log }, c);
         }
       }
       if (result.status === 'related') { schedule(); return; }
@@ -465,8 +518,8 @@
       try { lastProbeKey = probeKey(); } catch { probes = null; }
       // In the page the check answers the state it read (a change while it ran then differs);
       // on the engine path the state taken when the page was copied, if the probes held.
-      if (core.inPage) lastState = result.state ?? null;
-      else lastState = seen !== undefined && JSON.stringify([probes, stateProbe]) === probed ? seen : core.state();
+      if (c.inPage) lastState = result.state ?? null;
+      else lastState = seen !== undefined && JSON.stringify([probes, stateProbe]) === probed ? seen : c.state();
       saveProbes(result);
       lastKey = result.patient_key;
       lastResult = result.status === 'ok' ? result : null;
@@ -797,22 +850,43 @@
   // In a subframe (an MIS page's widgets, reports, now and then an embedded card) the core
   // loads after the frame's load event: each frame is a new instance, and several compiling
   // at once while the MIS page loads would take the page's CPU for frames that mostly show no
-  // patient.
-  const coreReady = window === window.top ? loadCore() : pageReady.then(loadCore);
+  // patient. In the top frame, when the engine page runs (the worker notes it in session
+  // storage, which ends with the browser), the first check goes ahead to it (`aheadCore`) and
+  // the page's own core loads after that check: compiled during the page's load, it took the
+  // CPU from both. Otherwise it loads at once.
+  let aheadSettled;
+  const aheadDone = new Promise((resolve) => { aheadSettled = resolve; });
+  const engineUp = window === window.top
+    ? chrome.storage.session.get(ENGINE_UP).then((s) => s[ENGINE_UP] === true, () => false)
+    : Promise.resolve(false);
+  const coreReady = window !== window.top
+    ? pageReady.then(loadCore)
+    : engineUp.then((up) => (up ? aheadDone.then(loadCore) : loadCore()));
   coreReady.catch(() => {}); // handled in start()
 
   async function start() {
     await settingsReady;
-    try {
-      core = await coreReady;
-    } catch (err) {
-      await pageReady;
-      console.warn('precall: the core could not load', err && err.name);
-      say('load_failed');
-      markDrawn();
-      return;
-    }
     await pageReady;
+    if (window === window.top && document.getElementsByTagName('*').length <= AHEAD_MAX_ELEMENTS) {
+      // The first check goes ahead to the engine page (`aheadCore`); the in-page core takes
+      // over when it is ready, and checks the page once more (no redraw if nothing changed):
+      // its first check's compiling is then not on a patient switch's path.
+      core = aheadCore();
+      coreReady.then(
+        (loadedCore) => { core = loadedCore; if (loadedCore.inPage) schedule(); },
+        () => { core = engineCore(false); }, // the in-page core failed to load: the engine goes on
+      );
+    } else {
+      aheadSettled();
+      try {
+        core = await coreReady;
+      } catch (err) {
+        console.warn('precall: the core could not load', err && err.name);
+        say('load_failed');
+        markDrawn();
+        return;
+      }
+    }
     // Not needed before the first check, so not started while the page loads: the browser's
     // own policy read (the worker's mirror came with the settings), and teach mode's words.
     chrome.storage.managed.get(null).then((m) => {

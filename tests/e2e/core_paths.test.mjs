@@ -1,10 +1,12 @@
 // The core runs in one of two places: in the content script (the page allows WebAssembly),
-// or in the offscreen engine page on a copy of the page (the page's CSP forbids it). Both
-// give the same overlay; the engine is only started when a page needs it.
+// or in the offscreen engine page on a copy of the page (the page's CSP forbids it; and a new
+// page's first check, while the page's own core loads). Both give the same overlay; the
+// engine is only started when a page needs it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  demoPatients, engineCount, launchBrowser, logKey, setSettings, startDemoMis, TEST_CLOCK, waitForOverlay,
+  countEngineMessages, demoPatients, engineCount, launchBrowser, logKey, readOverlays, setSettings, startDemoMis, TEST_CLOCK,
+  waitForEngines, waitForOverlay,
 } from './harness.mjs';
 
 let open;
@@ -26,35 +28,62 @@ after(async () => {
   strict?.stop();
 });
 
-test('without a page CSP the core runs in the content script, and SPA switches re-check', async () => {
-  const [a, b] = [patients[1], patients[2]];
-  const page = await browser.context.newPage();
-  const response = await page.goto(`${open.base}/app/patients/${a.patient.id}`);
+test('without a page CSP: a new page goes ahead to a running engine page, then the content script\'s core checks the SPA switches', async () => {
+  const sent = await countEngineMessages(browser.worker);
+  const [a, b, c] = [patients[1], patients[2], patients[0]];
+  // A fresh browser runs no engine page: the first page's copy goes ahead, gets no answer, and
+  // the page's own core checks it; the worker is asked to start the engine page.
+  const one = await browser.context.newPage();
+  const response = await one.goto(`${open.base}/app/patients/${a.patient.id}`);
   assert.equal(response.headers()['content-security-policy'], undefined);
-  const first = await waitForOverlay(page, (o) => o.verdict === a.scenario.expect.verdict);
+  const first = await waitForOverlay(one, (o) => o.verdict === a.scenario.expect.verdict);
   assert.match(first.overlay.who, new RegExp(a.patient.family));
-  assert.equal(await engineCount(browser.worker), 0, 'no offscreen engine was needed');
-  await page.click(`a[href$="/patients/${b.patient.id}"]`);
-  const second = await waitForOverlay(page, (o) => o.who && o.who.includes(b.patient.family));
+  await waitForEngines(browser.worker, 1);
+  assert.deepEqual(await sent(), { ahead: 1, plain: 0, start: 1 });
+  await one.close();
+  // The next new page's first check is the engine page's: its copy goes ahead and is answered
+  // (no second request to start an engine page).
+  const two = await browser.context.newPage();
+  await two.goto(`${open.base}/app/patients/${b.patient.id}`);
+  const second = await waitForOverlay(two, (o) => o.who && o.who.includes(b.patient.family));
   assert.equal(second.overlay.verdict, b.scenario.expect.verdict);
-  assert.equal(second.all.length, 1);
-  await page.close();
+  assert.deepEqual(await sent(), { ahead: 2, plain: 0, start: 1 });
+  // The page's own core takes over (it loads after the first overlay) and checks the page
+  // once more without drawing it again; SPA switches then send no copy anywhere.
+  await two.waitForTimeout(1500);
+  assert.equal((await readOverlays(two)).length, 1);
+  await two.click(`a[href$="/patients/${c.patient.id}"]`);
+  const third = await waitForOverlay(two, (o) => o.who && o.who.includes(c.patient.family));
+  assert.equal(third.overlay.verdict, c.scenario.expect.verdict);
+  assert.equal(third.all.length, 1);
+  assert.deepEqual(await sent(), { ahead: 2, plain: 0, start: 1 });
+  assert.equal(await engineCount(browser.worker), 1);
+  await two.close();
 });
 
 test('the same patient reads the same on both paths', async () => {
+  // The content script's core: SPA switches in one tab, after it has taken over from the
+  // engine page (which checked the tab's first patient); the switches send no copy.
+  const sent = await countEngineMessages(browser.worker);
+  const start = patients.at(-1);
+  const tab = await browser.context.newPage();
+  await tab.goto(`${open.base}/app/patients/${start.patient.id}`);
+  await waitForOverlay(tab, (o) => o.who && o.who.includes(start.patient.family));
+  await tab.waitForTimeout(1500);
   for (const p of patients.slice(0, 6)) {
-    const one = await browser.context.newPage();
-    await one.goto(`${open.base}/patients/${p.patient.id}`);
-    const direct = (await waitForOverlay(one)).overlay;
+    const copies = await sent();
+    await tab.click(`a[href$="/patients/${p.patient.id}"]`);
+    const direct = (await waitForOverlay(tab, (o) => o.who && o.who.includes(p.patient.family))).overlay;
+    assert.deepEqual(await sent(), copies, 'the switch was checked in the page');
     const two = await browser.context.newPage();
-    await two.goto(`${strict.base}/patients/${p.patient.id}`);
-    const engine = (await waitForOverlay(two)).overlay;
+    await two.goto(`${strict.base}/app/patients/${p.patient.id}`);
+    const engine = (await waitForOverlay(two, (o) => o.who && o.who.includes(p.patient.family))).overlay;
     assert.deepEqual(engine.groups, direct.groups, `patient ${p.patient.id}`);
     assert.equal(engine.verdict, direct.verdict);
-    await one.close();
     await two.close();
   }
-  assert.equal(await engineCount(browser.worker), 1, 'one engine page serves every strict-CSP tab');
+  assert.equal(await engineCount(browser.worker), 1, 'one engine page serves every tab');
+  await tab.close();
 });
 
 test('on a strict-CSP page SPA switches re-check through the engine, found by the key probe', async () => {

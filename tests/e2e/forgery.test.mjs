@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  demoPatients, engineCount, launchBrowser, readOverlays, setSettings, startDemoMis, TEST_CLOCK, waitForOverlay,
+  demoPatients, engineCount, launchBrowser, readOverlays, setSettings, startDemoMis, TEST_CLOCK, waitForEngines, waitForOverlay,
 } from './harness.mjs';
 
 const FORGED = '<!doctype html><article class="patient-card" id="patient-card" data-patient-id="forged">'
@@ -79,6 +79,8 @@ for (const [name, mis] of [['content script path', () => open], ['engine path (s
     const page = await browser.context.newPage();
     await page.goto(`${mis().base}/patients/${p.patient.id}`);
     const before = (await waitForOverlay(page)).overlay;
+    // The engine page the first page had started (either path starts it), before anything is forged.
+    await waitForEngines(browser.worker, 1);
     const engines = await engineCount(browser.worker);
     const stored = await browser.worker.evaluate(() => chrome.storage.local.get(null));
     const result = await forge(page, browser.extensionId);

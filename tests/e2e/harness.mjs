@@ -150,9 +150,47 @@ export async function startPageServer({ csp = false } = {}) {
   return { base, pages, log, stop: () => new Promise((r) => server.close(r)) };
 }
 
-/** How many offscreen engine pages the extension has open (0 until a strict-CSP page needs one). */
+/**
+ * How many offscreen engine pages the extension has open: 0 until a page needs one (a
+ * strict-CSP page, or the first page checked in the content script: the pages after it go
+ * ahead to the engine page).
+ */
 export async function engineCount(worker) {
   return worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] })).length);
+}
+
+/**
+ * Waits until the extension has `n` engine pages open (the worker starts one asynchronously)
+ * and, for one, until it answers (its core loaded): the worker asks it as it relays a copy.
+ */
+export async function waitForEngines(worker, n, timeout = 15000) {
+  const until = Date.now() + timeout;
+  const answers = () => worker.evaluate(() => chrome.runtime.sendMessage({
+    type: 'precall:engine-check', html: '<!doctype html><title>ping</title>', url: 'http://127.0.0.1/ping', input: {},
+  }).then((reply) => !!reply && !reply.failed, () => false));
+  while ((await engineCount(worker)) !== n || (n > 0 && !(await answers()))) {
+    if (Date.now() > until) throw new Error(`expected ${n} answering engine page(s), found ${await engineCount(worker)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Counts, in the service worker, the page copies our content scripts send to the engine page
+ * (`ahead`: a new page's first check; `plain`: the engine path's checks) and their requests
+ * to start it. Every extension context hears a runtime message, so a listener that answers
+ * nothing sees them without changing who answers. Returns a function that reads the counts.
+ */
+export async function countEngineMessages(worker) {
+  await worker.evaluate(() => {
+    if (globalThis.__engineMessages) return;
+    globalThis.__engineMessages = { ahead: 0, plain: 0, start: 0 };
+    chrome.runtime.onMessage.addListener((m) => {
+      if (!m) return;
+      if (m.type === 'precall:check-html') globalThis.__engineMessages[m.ahead ? 'ahead' : 'plain'] += 1;
+      if (m.type === 'precall:engine-start') globalThis.__engineMessages.start += 1;
+    });
+  });
+  return () => worker.evaluate(() => ({ ...globalThis.__engineMessages }));
 }
 
 /** Writes the extension's settings (as the options page would). */
