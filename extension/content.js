@@ -269,21 +269,28 @@
   // A new page's first check. The page's own core is a new instance: on a typical card it is
   // ready ~40 ms after DOMContentLoaded, and its first check then compiles the code it calls
   // (~40 ms more, even when it was ready early). The engine page, when it runs, has a warm
-  // core and answers a copy of a small page in ~10 ms. No engine page, or any failure there:
-  // the in-page core checks, as before, and the worker is asked to start the engine page for
-  // the pages that follow. Only in the top frame, and only for a small page: a large page's
-  // copy costs the MIS's main thread more than the engine saves.
+  // core and answers a copy of a small page in ~10 ms. Only when the worker has noted the
+  // engine page as started (`engineUp`; else the page's own core checks, and the worker is
+  // asked to start one for the pages that follow), only in the top frame, and only for a
+  // small page: a large page's copy costs the MIS's main thread more than the engine saves.
+  // No answer there (the engine page was gone) or any failure: the in-page core checks.
   const AHEAD_MAX_ELEMENTS = 5000;
   const AHEAD_FRAME_MS = 200;
   const ENGINE_UP = 'engine:up'; // session storage: the worker has started the engine page
+  /** Runs `task` once the next frame is painted and the page is idle (within a second). */
+  function afterPaint(task) {
+    const idle = typeof requestIdleCallback === 'function' ? (f) => requestIdleCallback(f, { timeout: 1000 }) : (f) => setTimeout(f, 50);
+    requestAnimationFrame(() => setTimeout(() => idle(task), 0));
+  }
+
   function aheadCore() {
     const engine = engineCore(true);
-    // Once the first answer (or its failure) is in and the next frame is painted, the in-page
-    // core may load (`coreReady`): its compile would hold up the overlay's frame. A hidden
-    // tab paints no frames: then after AHEAD_FRAME_MS.
+    // Once the first answer (or its failure) is in and the overlay's frame is painted, the
+    // in-page core loads (`coreReady`) when the page is idle: its fetch and compile would hold
+    // up that frame. A hidden tab paints no frames: then after AHEAD_FRAME_MS.
     const settle = () => {
       const timer = setTimeout(aheadSettled, AHEAD_FRAME_MS);
-      requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); aheadSettled(); }, 0));
+      afterPaint(() => { clearTimeout(timer); aheadSettled(); });
     };
     const first = (promise) => promise.finally(settle);
     let failed = false; // the engine page did not answer: the rest of this page is the in-page core's
@@ -863,11 +870,15 @@
     ? pageReady.then(loadCore)
     : engineUp.then((up) => (up ? aheadDone.then(loadCore) : loadCore()));
   coreReady.catch(() => {}); // handled in start()
+  // A page too large to go ahead (a heavy card) loads its core as soon as it is parsed, not
+  // after its load event: its own first check is the one that will run.
+  parsed.then(() => { if (document.getElementsByTagName('*').length > AHEAD_MAX_ELEMENTS) aheadSettled(); });
 
   async function start() {
     await settingsReady;
     await pageReady;
-    if (window === window.top && document.getElementsByTagName('*').length <= AHEAD_MAX_ELEMENTS) {
+    const up = await engineUp; // false in a subframe
+    if (up && document.getElementsByTagName('*').length <= AHEAD_MAX_ELEMENTS) {
       // The first check goes ahead to the engine page (`aheadCore`); the in-page core takes
       // over when it is ready, and checks the page once more (no redraw if nothing changed):
       // its first check's compiling is then not on a patient switch's path.
@@ -899,6 +910,9 @@
     // now, waited for only when teach mode opens.
     loadTeachWords();
     await run();
+    // No engine page yet (this browser's first MIS page): the worker starts one, once this
+    // overlay is painted and the page idle (it compiles a core too), for the pages that follow.
+    if (window === window.top && !up) afterPaint(() => chrome.runtime.sendMessage({ type: 'precall:engine-start' }).catch(() => {}));
     if (window === window.top) setTimeout(indexLogs, 0); // after the first overlay, for the switches that follow
     new MutationObserver(onMutations).observe(document.body || document.documentElement,
       { childList: true, subtree: true });
