@@ -209,6 +209,10 @@ test('going back to a patient in an SPA checks the record as stored now, not as 
     await browser.worker.evaluate(([k, v]) => chrome.storage.local.set({ [k]: v }), [logKey(base, a.patient.id), garbage]);
     await page.click(`a[href$="/patients/${a.patient.id}"]`);
     ({ overlay } = await waitForOverlay(page, (o) => o.who && o.who.includes(a.patient.family) && noticed(o)));
+    // The tab asks the worker to set the unreadable record aside (written back after the
+    // overlay); that write is waited for, or it could land after the removal below.
+    const stored = () => browser.worker.evaluate((k) => chrome.storage.local.get(k).then((s) => JSON.stringify(s[k])), logKey(base, a.patient.id));
+    for (let i = 0; i < 100 && (await stored()) === JSON.stringify(garbage); i++) await page.waitForTimeout(50);
     // And removed again: the next visit reads that too.
     await browser.worker.evaluate((k) => chrome.storage.local.remove(k), logKey(base, a.patient.id));
     await page.click(`a[href$="/patients/${b.patient.id}"]`);
