@@ -277,6 +277,10 @@
   const AHEAD_MAX_ELEMENTS = 5000;
   const AHEAD_FRAME_MS = 200;
   const ENGINE_UP = 'engine:up'; // session storage: the worker has started the engine page
+  /** Whether this page is small enough for its copy to go ahead. */
+  const smallPage = () => document.getElementsByTagName('*').length <= AHEAD_MAX_ELEMENTS;
+  /** Asks the worker to start the engine page (none answered, or none was noted). */
+  const askForEngine = () => chrome.runtime.sendMessage({ type: 'precall:engine-start' }).catch(() => {});
   /** Runs `task` once the next frame is painted and the page is idle (within a second). */
   function afterPaint(task) {
     const idle = typeof requestIdleCallback === 'function' ? (f) => requestIdleCallback(f, { timeout: 1000 }) : (f) => setTimeout(f, 50);
@@ -300,9 +304,7 @@
           return await first(call(engine));
         } catch (err) {
           failed = true;
-          if (err && err.stage === 'no_engine') {
-            chrome.runtime.sendMessage({ type: 'precall:engine-start' }).catch(() => {});
-          }
+          if (err && err.stage === 'no_engine') askForEngine();
         }
       }
       let own;
@@ -872,13 +874,13 @@
   coreReady.catch(() => {}); // handled in start()
   // A page too large to go ahead (a heavy card) loads its core as soon as it is parsed, not
   // after its load event: its own first check is the one that will run.
-  parsed.then(() => { if (document.getElementsByTagName('*').length > AHEAD_MAX_ELEMENTS) aheadSettled(); });
+  parsed.then(() => { if (!smallPage()) aheadSettled(); });
 
   async function start() {
     await settingsReady;
     await pageReady;
     const up = await engineUp; // false in a subframe
-    if (up && document.getElementsByTagName('*').length <= AHEAD_MAX_ELEMENTS) {
+    if (up && smallPage()) {
       // The first check goes ahead to the engine page (`aheadCore`); the in-page core takes
       // over when it is ready, and checks the page once more (no redraw if nothing changed):
       // its first check's compiling is then not on a patient switch's path.
@@ -912,7 +914,7 @@
     await run();
     // No engine page yet (this browser's first MIS page): the worker starts one, once this
     // overlay is painted and the page idle (it compiles a core too), for the pages that follow.
-    if (window === window.top && !up) afterPaint(() => chrome.runtime.sendMessage({ type: 'precall:engine-start' }).catch(() => {}));
+    if (window === window.top && !up) afterPaint(askForEngine);
     if (window === window.top) setTimeout(indexLogs, 0); // after the first overlay, for the switches that follow
     new MutationObserver(onMutations).observe(document.body || document.documentElement,
       { childList: true, subtree: true });
