@@ -31,6 +31,9 @@ async function callLog(op, args) {
 }
 let engineUp = false;   // the engine page is loaded: a content script's copy reaches it directly
 
+/** The extension's offscreen documents (the engine page, or none). */
+const offscreenDocuments = () => chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] });
+
 /** Starts the engine page unless `contexts` (the offscreen documents just listed) holds it. */
 async function startEngine(contexts) {
   // A page another request is creating is listed before it has loaded: wait for it too.
@@ -61,7 +64,7 @@ chrome.storage.session.setAccessLevel({ accessLevel: 'TRUSTED_AND_UNTRUSTED_CONT
 function relayToEngine(message, sendResponse) {
   const unseen = message.relay || !!creating;
   if (engineUp && !unseen) return false;
-  chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] })
+  offscreenDocuments()
     .then((contexts) => {
       // A worker woken by this very copy finds the engine page loaded: the page answers it.
       if (contexts.length && !unseen) { engineUp = true; return null; }
@@ -240,7 +243,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
         return message.ahead ? undefined : relayToEngine(message, sendResponse);
       case 'precall:engine-start':
         // A page checked in-page because no engine page ran: the pages that follow get one.
-        chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] }).then(startEngine).catch(() => {});
+        offscreenDocuments().then(startEngine).catch(() => {});
         return;
       case 'precall:log-read':
         if (!origin || !patient) return;
