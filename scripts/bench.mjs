@@ -128,6 +128,12 @@ async function launchFresh(ext) {
   };
 }
 
+// The page core's glue in the content script's world, initialised as content.js does it: since
+// the ninth session a new page's core may load only after the first overlay (its first check
+// went to the engine page), and the glue without a path would load the wrong file. Whichever
+// asks first starts the one load; the other gets the same instance.
+const PAGE_CORE = "wasm_bindgen({ module_or_path: chrome.runtime.getURL('extension/pkg/page_bg.wasm') })";
+
 const MARKS = {
   ours: ['precall:overlay-drawn', 'precall:overlay-painted'],
   floor: ['floor:read', 'floor:frame'],
@@ -415,7 +421,7 @@ async function memory(mis, patients) {
       }
       const wasmBytes = async () => {
         // The glue's init returns the instance's exports once it is loaded.
-        if (world) return world.evaluate(`wasm_bindgen().then((w) => w.memory.buffer.byteLength)`);
+        if (world) return world.evaluate(`${PAGE_CORE}.then((w) => w.memory.buffer.byteLength)`);
         if (engine) {
           const r = await engine.send('Runtime.evaluate', { expression: `wasm_bindgen().then((w) => w.memory.buffer.byteLength)`, awaitPromise: true, returnByValue: true });
           return r.result.value;
@@ -619,7 +625,7 @@ async function throughput(mis) {
       const ms = card === 'heavy' ? N.throughputMs * 3 : N.throughputMs;
       browser[`${card}_checks_per_s`] = round(await world.evaluate(`(async () => {
         const g = wasm_bindgen;
-        await g();
+        await ${PAGE_CORE};
         const input = { config: null, now_ms: ${Date.parse(TEST_CLOCK)} };
         // As the content script calls it: the input and the answer as JSON text.
         const check = () => JSON.parse(g.check_page(JSON.stringify(input)));
