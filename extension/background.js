@@ -1,6 +1,7 @@
 // Service worker (an ES module). Four jobs, none of them sends anything anywhere:
 //  - starts the offscreen engine page when an MIS page's CSP forbids WebAssembly in content
-//    scripts (the pages' copies then go to it directly; the worker relays only while it starts),
+//    scripts (the pages' copies then go to it directly, over a port; the worker relays only a copy
+//    no engine page answered),
 //    and after the first in-page check (a new page's first check then goes to it, warm);
 //  - keeps the extension's own call log in chrome.storage.local, one record per MIS origin and
 //    patient, and is its only writer (one write at a time, so two tabs cannot lose an entry).
@@ -29,7 +30,6 @@ async function callLog(op, args) {
   await loadCore();
   return core(op, args);
 }
-let engineUp = false;   // the engine page is loaded: a content script's copy reaches it directly
 
 /** The extension's offscreen documents (the engine page, or none). */
 const offscreenDocuments = () => chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] });
@@ -45,7 +45,6 @@ async function startEngine(contexts) {
     }).finally(() => { creating = null; });
   }
   await creating;
-  engineUp = true;
   // The content scripts read this (session storage: gone with the browser, as the page is) to
   // send a new page's first check ahead to the engine page and load their own core after it.
   chrome.storage.session.set({ 'engine:up': true }).catch(() => {});
@@ -55,26 +54,19 @@ async function startEngine(contexts) {
 chrome.storage.session.setAccessLevel({ accessLevel: 'TRUSTED_AND_UNTRUSTED_CONTEXTS' }).catch(() => {});
 
 /**
- * A content script's page copy (`precall:check-html`) is sent to every extension page: the
- * engine page answers it itself once it is loaded. The worker answers only a copy the engine
- * page cannot have seen: none was loaded when it was sent (the worker then starts one and
- * relays the copy), or the content script had no answer and asks again (`relay`: the engine
- * page was gone, e.g. its renderer crashed).
+ * A page copy no engine page answered (`precall:check-html` marked `relay`; the content
+ * scripts send their copies over a port to the engine page itself): none ran, it was still
+ * starting, or it had gone (e.g. its renderer crashed). The worker starts one if needed and
+ * relays the copy.
  */
 function relayToEngine(message, sendResponse) {
-  const unseen = message.relay || !!creating;
-  if (engineUp && !unseen) return false;
   offscreenDocuments()
-    .then((contexts) => {
-      // A worker woken by this very copy finds the engine page loaded: the page answers it.
-      if (contexts.length && !unseen) { engineUp = true; return null; }
-      return startEngine(contexts)
-        .then(() => chrome.runtime.sendMessage({
-          type: 'precall:engine-check', html: message.html, url: message.url, input: message.input,
-        }))
-        .then((reply) => reply ?? { failed: 'engine' }, (err) => ({ failed: String(err && err.name) }));
-    })
-    .then((reply) => { if (reply) sendResponse(reply); }, () => sendResponse({ failed: 'engine' }));
+    .then(startEngine)
+    .then(() => chrome.runtime.sendMessage({
+      type: 'precall:engine-check', html: message.html, url: message.url, input: message.input,
+    }))
+    .then((reply) => reply ?? { failed: 'engine' }, (err) => ({ failed: String(err && err.name) }))
+    .then(sendResponse, () => sendResponse({ failed: 'engine' }));
   return true;
 }
 
@@ -240,7 +232,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     switch (message.type) {
       case 'precall:check-html':
         // A copy sent `ahead` is only for an engine page already running (content.js `aheadCore`).
-        return message.ahead ? undefined : relayToEngine(message, sendResponse);
+        return message.relay && !message.ahead ? relayToEngine(message, sendResponse) : undefined;
       case 'precall:engine-start':
         // A page checked in-page because no engine page ran: the pages that follow get one.
         offscreenDocuments().then(startEngine).catch(() => {});

@@ -230,12 +230,50 @@
   // `ahead` (a new page's first check, `aheadCore`): no relay and nothing started on this
   // check's behalf; no answer is an error, and the in-page core checks instead.
   // The copy is taken first: the record's storage read goes on meanwhile.
+  // The copies go to the engine page over one port per page, not as runtime messages: a
+  // runtime message reaches every extension context, the service worker too (it is started if
+  // it was asleep), and each opens a channel of its own. A port reaches only the engine page
+  // (the one listener for connections), and stays open for the page's next checks. No engine
+  // page to connect to, or it went away: no answer (undefined), and the caller asks the worker.
+  const ENGINE_PORT = 'precall:check'; // the engine page's port (engine.js)
+  const ENGINE_UP = 'engine:up'; // session storage: the worker has started the engine page
+  let enginePort = null;
+  function askEngine(message) {
+    if (!enginePort) {
+      let port;
+      try { port = chrome.runtime.connect({ name: ENGINE_PORT }); } catch { return Promise.resolve(undefined); }
+      const waiting = new Map(); // message id -> resolve
+      let ids = 0;
+      port.onMessage.addListener((m) => {
+        const done = m && waiting.get(m.id);
+        if (done) { waiting.delete(m.id); done(m.reply); }
+      });
+      port.onDisconnect.addListener(() => {
+        void chrome.runtime.lastError; // "no receiving end" is the expected case
+        if (enginePort && enginePort.port === port) enginePort = null;
+        for (const done of waiting.values()) done(undefined);
+        waiting.clear();
+      });
+      enginePort = {
+        port,
+        ask: (m) => new Promise((resolve) => {
+          const id = ++ids;
+          waiting.set(id, resolve);
+          try { port.postMessage({ ...m, id }); } catch { waiting.delete(id); resolve(undefined); }
+        }),
+      };
+    }
+    return enginePort.ask(message);
+  }
+
   function engineCore(ahead) {
     const engine = async ({ call_log: log, ...rest }) => {
       const html = copyForThisCheck();
       const message = { type: 'precall:check-html', html, url: location.href, ahead, input: { ...rest, call_log: (await log) ?? null } };
-      const send = (m) => chrome.runtime.sendMessage(m).catch(() => undefined);
-      const reply = (await send(message)) ?? (ahead ? undefined : await send({ ...message, relay: true }));
+      // No engine page answered: the worker starts one and relays the copy (not for a copy
+      // sent ahead: the in-page core checks that page).
+      const relay = () => chrome.runtime.sendMessage({ ...message, relay: true }).catch(() => undefined);
+      const reply = (await askEngine(message)) ?? (ahead ? undefined : await relay());
       if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply ? reply.failed : 'no_engine' });
       return reply;
     };
@@ -276,7 +314,6 @@
   // No answer there (the engine page was gone) or any failure: the in-page core checks.
   const AHEAD_MAX_ELEMENTS = 5000;
   const AHEAD_FRAME_MS = 200;
-  const ENGINE_UP = 'engine:up'; // session storage: the worker has started the engine page
   /** Whether this page is small enough for its copy to go ahead. */
   const smallPage = () => document.getElementsByTagName('*').length <= AHEAD_MAX_ELEMENTS;
   /** Asks the worker to start the engine page (none answered, or none was noted). */

@@ -1,14 +1,17 @@
 // Offscreen engine page: runs the wasm core on a copy of an MIS page (parsed into an inert
-// document by the core) for pages whose CSP forbids WebAssembly in content scripts.
+// document by the core) for pages whose CSP forbids WebAssembly in content scripts, and for a
+// new page's first check while the page's own core is not compiled yet.
 // The glue (`wasm_bindgen`) and senders.js are loaded by engine.html before this script.
 //
-// A content script's copy comes here directly (runtime messages reach every extension page):
-// relaying it through the service worker cost two more hops and a second copy of the page in
-// transit. The worker relays only while this page is starting (`precall:engine-check`), and a
-// copy marked `relay` is the worker's to answer.
+// A content script's copies come here directly, over its port (`precall:check`): relaying
+// them through the service worker cost two more hops and a second copy of the page in transit,
+// and a runtime message would wake the worker for each. The worker relays only a copy no
+// engine page answered (`precall:engine-check`): this page was starting, or it had gone.
 
 let loads = 0;
 let core = load();
+// Copies answered over the ports, by kind (the tests read them; counts only, no page data).
+const served = { ahead: 0, plain: 0 };
 
 /** A core instance: the classic glue's first, then a fresh copy of the module glue (`?v=N`). */
 function load() {
@@ -20,24 +23,41 @@ function load() {
   });
 }
 
-chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  if (!message || sender.id !== chrome.runtime.id) return;
-  const direct = message.type === 'precall:check-html' && !message.relay && precallSenders.fromMisPage(sender); // eslint-disable-line no-undef
-  // The worker's relay has no tab.
-  const relayed = message.type === 'precall:engine-check' && !sender.tab;
-  if (!direct && !relayed) return;
-  core.then(
+/** Checks one page copy; the reply is the core's answer or `{ failed }` (no patient data). */
+function check(message) {
+  return core.then(
     (glue) => {
       try {
-        sendResponse(JSON.parse(glue.check_html(message.html, message.url, JSON.stringify(message.input))));
+        return JSON.parse(glue.check_html(message.html, message.url, JSON.stringify(message.input)));
       } catch (err) {
         // A trap in the core (a Rust panic) can leave its wasm unusable: the next check gets
-        // a fresh instance. No patient data in the reply.
+        // a fresh instance.
         core = load();
-        sendResponse({ failed: 'check' });
+        return { failed: 'check' };
       }
     },
-    () => sendResponse({ failed: 'load' }),
+    () => ({ failed: 'load' }),
   );
+}
+
+// Our content scripts in MIS tabs connect a port each and send their copies over it.
+chrome.runtime.onConnect.addListener((port) => {
+  if (port.name !== 'precall:check' || port.sender.id !== chrome.runtime.id || !precallSenders.fromMisPage(port.sender)) { // eslint-disable-line no-undef
+    port.disconnect();
+    return;
+  }
+  port.onMessage.addListener((message) => {
+    if (!message || message.type !== 'precall:check-html') return;
+    served[message.ahead ? 'ahead' : 'plain'] += 1;
+    check(message).then((reply) => {
+      try { port.postMessage({ id: message.id, reply }); } catch { /* the page is gone */ }
+    });
+  });
+});
+
+// The worker relays a copy sent while this page was starting, or when the port had no answer.
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  if (!message || sender.id !== chrome.runtime.id || sender.tab || message.type !== 'precall:engine-check') return;
+  check(message).then(sendResponse);
   return true;
 });

@@ -9,7 +9,9 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchBrowser, readOverlays, ROOT, setSettings, startDemoMis, TEST_CLOCK, waitForOverlay } from './harness.mjs';
+import {
+  countEngineMessages, launchBrowser, readOverlays, ROOT, setSettings, startDemoMis, TEST_CLOCK, waitForOverlay,
+} from './harness.mjs';
 
 const CHURN_MS = 5000;
 let server;
@@ -89,15 +91,13 @@ test('wasm path (single-page MIS, generic profile): the content script stays und
   await page.close();
 });
 
-/** Counts the page copies content scripts send to the engine from now on (in the service worker). */
+/** Counts the page copies content scripts send to the engine page from now on. */
 async function countEngineChecks() {
-  await browser.worker.evaluate(() => {
-    self.engineChecks = 0;
-    if (self.countingEngineChecks) return;
-    self.countingEngineChecks = true;
-    chrome.runtime.onMessage.addListener((m) => { if (m && m.type === 'precall:check-html') self.engineChecks += 1; });
-  });
-  return () => browser.worker.evaluate(() => self.engineChecks);
+  const sent = await countEngineMessages(browser);
+  return async () => {
+    const n = await sent();
+    return n.ahead + n.plain;
+  };
 }
 
 test('engine path (strict-CSP demo MIS): no page copy while nothing relevant changes; a section change is re-checked', async () => {

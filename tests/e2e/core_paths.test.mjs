@@ -29,7 +29,7 @@ after(async () => {
 });
 
 test('without a page CSP: a new page goes ahead to a running engine page, then the content script\'s core checks the SPA switches', async () => {
-  const sent = await countEngineMessages(browser.worker);
+  const sent = await countEngineMessages(browser);
   const [a, b, c] = [patients[1], patients[2], patients[0]];
   // A fresh browser runs no engine page: the first page's own core checks it (no copy is
   // sent), and then the worker is asked to start the engine page.
@@ -64,7 +64,7 @@ test('without a page CSP: a new page goes ahead to a running engine page, then t
 test('the same patient reads the same on both paths', async () => {
   // The content script's core: SPA switches in one tab, after it has taken over from the
   // engine page (which checked the tab's first patient); the switches send no copy.
-  const sent = await countEngineMessages(browser.worker);
+  const sent = await countEngineMessages(browser);
   const start = patients.at(-1);
   const tab = await browser.context.newPage();
   await tab.goto(`${open.base}/app/patients/${start.patient.id}`);

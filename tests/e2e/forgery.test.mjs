@@ -145,6 +145,22 @@ test('another extension gets no answer; the engine page answers only the worker 
     }, { ...msg, type });
     assert.match(fromTab, /^refused|^undefined$/, `the engine answered a tab's ${type}: ${fromTab.slice(0, 200)}`);
   }
+  // Nor over the engine page's port, which is for our content scripts in MIS tabs (another
+  // extension cannot connect at all: we listen for no external connections).
+  const overPort = await tab.evaluate((m) => new Promise((resolve) => {
+    const port = chrome.runtime.connect({ name: 'precall:check' });
+    port.onMessage.addListener((r) => resolve(`answered: ${JSON.stringify(r)}`));
+    port.onDisconnect.addListener(() => resolve('disconnected'));
+    port.postMessage({ ...m, id: 1 });
+  }), msg);
+  assert.equal(overPort, 'disconnected');
+  const portFromOther = await other.evaluate((id) => new Promise((resolve) => {
+    const port = chrome.runtime.connect(id, { name: 'precall:check' });
+    port.onMessage.addListener((r) => resolve(`answered: ${JSON.stringify(r)}`));
+    port.onDisconnect.addListener(() => resolve('disconnected'));
+    port.postMessage({ type: 'precall:check-html', html: '<p>x</p>', url: 'http://127.0.0.1/', input: {}, id: 1 });
+  }), browser.extensionId);
+  assert.equal(portFromOther, 'disconnected');
   await tab.close();
   await page.close();
 });

@@ -175,22 +175,64 @@ export async function waitForEngines(worker, n, timeout = 15000) {
 }
 
 /**
- * Counts, in the service worker, the page copies our content scripts send to the engine page
- * (`ahead`: a new page's first check; `plain`: the engine path's checks) and their requests
- * to start it. Every extension context hears a runtime message, so a listener that answers
- * nothing sees them without changing who answers. Returns a function that reads the counts.
+ * Evaluates `expression` in the engine page (undefined when none runs), through CDP: a page's
+ * session lists the browser's targets and attaches to the offscreen document's.
  */
-export async function countEngineMessages(worker) {
-  await worker.evaluate(() => {
+export async function inEngine(context, expression) {
+  const page = context.pages()[0] || (await context.newPage());
+  const cdp = await context.newCDPSession(page);
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const engine = targetInfos.find((t) => t.url.endsWith('/extension/engine.html'));
+    if (!engine) return undefined;
+    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: engine.targetId, flatten: false });
+    const answer = new Promise((resolve) => cdp.on('Target.receivedMessageFromTarget', (e) => {
+      const m = JSON.parse(e.message);
+      if (e.sessionId === sessionId && m.id === 1) resolve(m);
+    }));
+    await cdp.send('Target.sendMessageToTarget', {
+      sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression, returnByValue: true } }),
+    });
+    const m = await answer;
+    await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {});
+    if (m.error || m.result.exceptionDetails) throw new Error(`in the engine page: ${JSON.stringify(m.error || m.result.exceptionDetails)}`);
+    return m.result.result.value;
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}
+
+/**
+ * Counts the page copies our content scripts send to the engine page (`ahead`: a new page's
+ * first check; `plain`: the engine path's checks), and their requests to start it. The copies
+ * go over ports to the engine page, which counts what it answered (`served`, read through
+ * CDP); copies no engine page answered go to the worker (`relay`), and so do the requests to
+ * start one: a listener there that answers nothing sees them without changing who answers.
+ * Returns a function that reads the counts since this call (the engine page's counts are its
+ * own: one that was replaced starts again at zero).
+ */
+export async function countEngineMessages(browser) {
+  const served = async () => (await inEngine(browser.context, 'served')) || { ahead: 0, plain: 0 };
+  const base = await served();
+  await browser.worker.evaluate(() => {
     if (globalThis.__engineMessages) return;
-    globalThis.__engineMessages = { ahead: 0, plain: 0, start: 0 };
+    globalThis.__engineMessages = { relayed: 0, start: 0 };
     chrome.runtime.onMessage.addListener((m) => {
       if (!m) return;
-      if (m.type === 'precall:check-html') globalThis.__engineMessages[m.ahead ? 'ahead' : 'plain'] += 1;
+      if (m.type === 'precall:check-html') globalThis.__engineMessages.relayed += 1;
       if (m.type === 'precall:engine-start') globalThis.__engineMessages.start += 1;
     });
   });
-  return () => worker.evaluate(() => ({ ...globalThis.__engineMessages }));
+  const before = await browser.worker.evaluate(() => ({ ...globalThis.__engineMessages }));
+  return async () => {
+    const now = await served();
+    const worker = await browser.worker.evaluate(() => ({ ...globalThis.__engineMessages }));
+    return {
+      ahead: now.ahead - base.ahead,
+      plain: now.plain - base.plain + worker.relayed - before.relayed,
+      start: worker.start - before.start,
+    };
+  };
 }
 
 /** Writes the extension's settings (as the options page would). */

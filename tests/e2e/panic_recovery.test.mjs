@@ -82,7 +82,7 @@ async function recovers(mis, { engine }) {
 }
 
 test('content script path: a panic shows "check failed", the next patient is checked', async () => {
-  const sent = await countEngineMessages(browser.worker);
+  const sent = await countEngineMessages(browser);
   await recovers(open, { engine: false });
   // No copy went to the engine page (none ran when the page loaded): the page and its
   // switches, the panics among them, were the content script's core's.
