@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { targetSession } from '../../scripts/bench/cdp.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -176,29 +177,18 @@ export async function waitForEngines(worker, n, timeout = 15000) {
 
 /**
  * Evaluates `expression` in the engine page (undefined when none runs), through CDP: a page's
- * session lists the browser's targets and attaches to the offscreen document's.
+ * session attaches to the offscreen document's target (the bench's `targetSession`).
  */
 export async function inEngine(context, expression) {
   const page = context.pages()[0] || (await context.newPage());
-  const cdp = await context.newCDPSession(page);
+  const engine = await targetSession(page, '/extension/engine.html');
+  if (!engine) return undefined;
   try {
-    const { targetInfos } = await cdp.send('Target.getTargets');
-    const engine = targetInfos.find((t) => t.url.endsWith('/extension/engine.html'));
-    if (!engine) return undefined;
-    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: engine.targetId, flatten: false });
-    const answer = new Promise((resolve) => cdp.on('Target.receivedMessageFromTarget', (e) => {
-      const m = JSON.parse(e.message);
-      if (e.sessionId === sessionId && m.id === 1) resolve(m);
-    }));
-    await cdp.send('Target.sendMessageToTarget', {
-      sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression, returnByValue: true } }),
-    });
-    const m = await answer;
-    await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {});
-    if (m.error || m.result.exceptionDetails) throw new Error(`in the engine page: ${JSON.stringify(m.error || m.result.exceptionDetails)}`);
-    return m.result.result.value;
+    const r = await engine.send('Runtime.evaluate', { expression, returnByValue: true });
+    if (r.exceptionDetails) throw new Error(`in the engine page: ${JSON.stringify(r.exceptionDetails)}`);
+    return r.result.value;
   } finally {
-    await cdp.detach().catch(() => {});
+    await engine.detach();
   }
 }
 
