@@ -224,19 +224,12 @@
     return engineCore(false);
   }
 
-  // The core in the extension's engine page, reading a copy of this page. The copy goes to the
-  // engine page directly (the worker relays it only while that page starts); no answer means
-  // the engine page was gone, and the worker is asked to relay (it starts the page again).
-  // `ahead` (a new page's first check, `aheadCore`): no relay and nothing started on this
-  // check's behalf; no answer is an error, and the in-page core checks instead.
-  // The copy is taken first: the record's storage read goes on meanwhile.
   // The copies go to the engine page over one port per page, not as runtime messages: a
   // runtime message reaches every extension context, the service worker too (it is started if
   // it was asleep), and each opens a channel of its own. A port reaches only the engine page
   // (the one listener for connections), and stays open for the page's next checks. No engine
   // page to connect to, or it went away: no answer (undefined), and the caller asks the worker.
   const ENGINE_PORT = 'precall:check'; // the engine page's port (engine.js)
-  const ENGINE_UP = 'engine:up'; // session storage: the worker has started the engine page
   let enginePort = null;
   function askEngine(message) {
     if (!enginePort) {
@@ -266,12 +259,16 @@
     return enginePort.ask(message);
   }
 
+  // The core in the extension's engine page, reading a copy of this page, sent over the port
+  // (`askEngine`). No answer (no engine page yet, it was starting, or it was gone): the worker
+  // is asked to relay the copy (it starts the page if needed). `ahead` (a new page's first
+  // check, `aheadCore`): no relay and nothing started on this check's behalf; no answer is an
+  // error, and the in-page core checks instead.
+  // The copy is taken first: the record's storage read goes on meanwhile.
   function engineCore(ahead) {
     const engine = async ({ call_log: log, ...rest }) => {
       const html = copyForThisCheck();
       const message = { type: 'precall:check-html', html, url: location.href, ahead, input: { ...rest, call_log: (await log) ?? null } };
-      // No engine page answered: the worker starts one and relays the copy (not for a copy
-      // sent ahead: the in-page core checks that page).
       const relay = () => chrome.runtime.sendMessage({ ...message, relay: true }).catch(() => undefined);
       const reply = (await askEngine(message)) ?? (ahead ? undefined : await relay());
       if (!reply || reply.failed) throw Object.assign(new Error('engine'), { stage: reply ? reply.failed : 'no_engine' });
@@ -314,6 +311,7 @@
   // No answer there (the engine page was gone) or any failure: the in-page core checks.
   const AHEAD_MAX_ELEMENTS = 5000;
   const AHEAD_FRAME_MS = 200;
+  const ENGINE_UP = 'engine:up'; // session storage: the worker has started the engine page
   /** Whether this page is small enough for its copy to go ahead. */
   const smallPage = () => document.getElementsByTagName('*').length <= AHEAD_MAX_ELEMENTS;
   /** Asks the worker to start the engine page (none answered, or none was noted). */
