@@ -1,4 +1,4 @@
-// Service worker (an ES module). Four jobs, none of them sends anything anywhere:
+// Service worker (an ES module). Three jobs, none of them sends anything anywhere:
 //  - starts the offscreen engine page when an MIS page's CSP forbids WebAssembly in content
 //    scripts (the pages' copies then go to it directly, over a port; the worker relays only a copy
 //    no engine page answered),
@@ -7,8 +7,10 @@
 //    patient, and is its only writer (one write at a time, so two tabs cannot lose an entry).
 //    Every decision about the records (versions, migration, what is unreadable and set aside,
 //    merging, CSV/JSON) is the core's (`call_log` in the wasm); this file stores and fetches;
-//  - the keyboard shortcuts (chrome `commands`): the panel, teach mode, in the current tab;
-//  - keeps the coverage the last MIS tab reported (session storage) for the profiles page.
+//  - the keyboard shortcuts (chrome `commands`): the panel, teach mode, in the current tab.
+// A patient check needs the worker only to start the engine page (or relay while it starts):
+// the content scripts read their call-log records and write the profiles page's coverage
+// themselves, so patient switches do not start an idle worker (Chrome stops it after 30 s).
 import init, { call_log as core } from './pkg/precall.js';
 import './site_access.js'; // per-site access: the enabled MIS sites' content scripts
 import './i18n.js'; // precallI18n: the words of the user's language, for the content scripts' teach mode
@@ -49,8 +51,8 @@ async function startEngine(contexts) {
   // send a new page's first check ahead to the engine page and load their own core after it.
   chrome.storage.session.set({ 'engine:up': true }).catch(() => {});
 }
-// Content scripts may read session storage (only `engine:up` and the profiles page's coverage
-// are kept there).
+// Content scripts may use session storage (memory only): they read `engine:up`, and write the
+// coverage of their last check (`coverage:last`) for the profiles page.
 chrome.storage.session.setAccessLevel({ accessLevel: 'TRUSTED_AND_UNTRUSTED_CONTEXTS' }).catch(() => {});
 
 /**
@@ -83,7 +85,9 @@ async function mirrorPolicy() {
   } catch { /* no policy storage */ }
 }
 mirrorPolicy();
-chrome.storage.onChanged.addListener((changes, area) => { if (area === 'managed') mirrorPolicy(); });
+// Only the managed area's changes: a listener for every area would start the worker for each
+// write a content script makes (the key probes, the coverage).
+chrome.storage.managed.onChanged.addListener(() => { mirrorPolicy(); });
 
 // ---- The call log ----
 
@@ -244,14 +248,6 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
       case 'precall:log-record':
         if (!origin || !patient) return;
         task = () => serial(() => record(origin, patient, message.recording, message.config));
-        break;
-      case 'precall:coverage':
-        // The profiles page shows the latest coverage an MIS tab reported (session storage:
-        // memory only; the structure of what was read, no page text, no URL path).
-        task = () => chrome.storage.session.set({ 'coverage:last': {
-          tab: sender.tab.id, origin, profile: String(message.profile || ''), coverage: message.coverage || null,
-          unread: Array.isArray(message.unread) ? message.unread : [], at: Date.now(),
-        } }).then(() => ({ ok: true }));
         break;
       case 'precall:teach-words':
         // Teach mode's words in the user's language (settings, else the browser's), as

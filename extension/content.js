@@ -40,6 +40,7 @@
   const PROBES_KEY = `keyprobe:${location.origin}`;
   let savedProbes = null; // JSON of what storage holds under PROBES_KEY
   let early = null;       // { key, log }: the log read started before the core was ready
+  const COVERAGE_KEY = 'coverage:last'; // session storage: what the last check read, for the profiles page
 
   // Benchmark marks (issue 9, `make bench`): the overlay is in the DOM ("drawn"), and the
   // first frame after it has been rendered ("painted"). The page's Performance timeline is
@@ -748,10 +749,17 @@
 
   // ---- Teach mode and coverage (the profiles page shows the last one reported) ----
 
-  /** The coverage of this page for the profiles page (kept in session storage by the worker; no page text). */
+  /**
+   * The coverage of this page for the profiles page: what was read, no page text, the origin
+   * without the path. Written to session storage here (memory only; content scripts may use it),
+   * not sent to the service worker: a message would start the worker, stopped after 30 s idle,
+   * on nearly every patient switch, only to store this.
+   */
   function reportCoverage(result) {
     const coverage = JSON.parse(JSON.stringify(result.coverage || null, (k, v) => (k === 'invalid_example' ? undefined : v)));
-    chrome.runtime.sendMessage({ type: 'precall:coverage', profile: result.profile, coverage, unread: result.teach_targets }).catch(() => {});
+    const unread = Array.isArray(result.teach_targets) ? result.teach_targets : [];
+    chrome.storage.session.set({ [COVERAGE_KEY]: { origin: location.origin, profile: String(result.profile || ''), coverage, unread, at: Date.now() } })
+      .catch(() => {});
   }
 
   /** Teach mode on this page (the overlay's button or the keyboard command): the core proposes, previews, and derives the profile. */

@@ -1,0 +1,88 @@
+// Chrome stops an extension's service worker after 30 s without events, and an administrator
+// often takes longer than that between patients. A patient switch must not start it again:
+// the check, its call-log record and the profiles page's coverage need no worker (starting one
+// costs the extension process and the browser CPU on every switch, and keeps it in memory).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { demoPatients, launchBrowser, setSettings, startDemoMis, TEST_CLOCK, waitForOverlay } from './harness.mjs';
+
+let open;
+let strict;
+let browser;
+let patients;
+
+before(async () => {
+  patients = await demoPatients();
+  open = await startDemoMis({ csp: false });
+  strict = await startDemoMis({ csp: true });
+  browser = await launchBrowser();
+  await setSettings(browser.worker, { config: null, clock: TEST_CLOCK });
+});
+
+after(async () => {
+  await browser?.close();
+  open?.stop();
+  strict?.stop();
+});
+
+/** Watches our service worker's running status through CDP; `stop()` stops it as Chrome does when idle. */
+async function watchWorker() {
+  const admin = await browser.context.newPage();
+  const cdp = await browser.context.newCDPSession(admin);
+  const ours = `chrome-extension://${browser.extensionId}/extension/background.js`;
+  const seen = [];
+  let changed = () => {};
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const v of versions) if (v.scriptURL === ours) seen.push(v.runningStatus);
+    changed();
+  });
+  await cdp.send('ServiceWorker.enable');
+  return {
+    seen,
+    /** Whether it was started since the last `stop()` (CDP also reports status updates that are no start). */
+    started: () => seen.some((s) => s !== 'stopped'),
+    async stop() {
+      const stopped = new Promise((resolve) => { changed = () => { if (seen.at(-1) === 'stopped') resolve(); }; });
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await stopped;
+      seen.length = 0;
+      seen.push('stopped');
+    },
+    close: () => admin.close(),
+  };
+}
+
+test('patient switches on both core paths leave a stopped service worker stopped, and still report the coverage', async () => {
+  const [a, b, c, d, e, f] = patients;
+  // The engine path (strict CSP: copies go to the engine page over a port) and the in-page
+  // path (the content script's own core), each in its SPA view.
+  const engineTab = await browser.context.newPage();
+  await engineTab.goto(`${strict.base}/app/patients/${a.patient.id}`);
+  await waitForOverlay(engineTab, (o) => o.who && o.who.includes(a.patient.family));
+  const pageTab = await browser.context.newPage();
+  await pageTab.goto(`${open.base}/app/patients/${b.patient.id}`);
+  await waitForOverlay(pageTab, (o) => o.who && o.who.includes(b.patient.family));
+  await pageTab.waitForTimeout(1500); // the page's own core takes over from the engine page
+
+  const worker = await watchWorker();
+  await worker.stop();
+  for (const [tab, p] of [[engineTab, c], [pageTab, d], [engineTab, e], [pageTab, f]]) {
+    await tab.click(`a[href$="/patients/${p.patient.id}"]`);
+    const shown = await waitForOverlay(tab, (o) => o.who && o.who.includes(p.patient.family));
+    assert.equal(shown.overlay.verdict, p.scenario.expect.verdict);
+  }
+  await pageTab.waitForTimeout(1000); // anything sent after the overlay was drawn has arrived
+  assert.ok(!worker.started(), `no patient switch started the service worker (${worker.seen})`);
+
+  // The profiles page (it needs no worker either) shows the coverage the last switch reported.
+  const profiles = await browser.context.newPage();
+  await profiles.goto(`chrome-extension://${browser.extensionId}/extension/profiles.html`);
+  await profiles.waitForSelector('body[data-ready=true]');
+  assert.match(await profiles.textContent('[data-testid=coverage-head]'), new RegExp(`Профиль demo-mis на ${open.base.replace(/[.]/g, '\\.')}`));
+  assert.equal(await profiles.getAttribute('[data-section=appointments]', 'data-found'), 'true');
+  assert.ok(!worker.started(), `nor did the profiles page (${worker.seen})`);
+  await profiles.close();
+  await worker.close();
+  await engineTab.close();
+  await pageTab.close();
+});
