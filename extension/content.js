@@ -88,7 +88,10 @@
     }
     if (seq === draws) precallOverlay.message(text || w[key], w);
   }
-  let teachWords = {};    // teach mode's words (_locales, the user's language), from the service worker
+  // Teach mode's words (_locales, the user's language), from the service worker when teach
+  // mode first opens: asked on every page, they cost the worker a message and a read of
+  // _locales per page (and a start, if it slept) for a mode the administrator rarely opens.
+  let teachWords = {};
   async function loadTeachWords() {
     try { teachWords = (await chrome.runtime.sendMessage({ type: 'precall:teach-words' })).words || {}; } catch { /* no Teach button */ }
   }
@@ -944,16 +947,13 @@
       }
     }
     // Not needed before the first check, so not started while the page loads: the browser's
-    // own policy read (the worker's mirror came with the settings), and teach mode's words.
+    // own policy read (the worker's mirror came with the settings).
     chrome.storage.managed.get(null).then((m) => {
       if (JSON.stringify(m) === JSON.stringify(managed)) return;
       const changed = Object.keys(m).length > 0 || (managed && Object.keys(managed).length > 0);
       managed = m;
       if (core && changed) { lastPanel = ''; schedule(); }
     }, () => { /* no policy storage */ });
-    // Teach mode's own words come from the service worker (which may be asleep): asked for
-    // now, waited for only when teach mode opens.
-    loadTeachWords();
     await run();
     // No engine page yet (this browser's first MIS page): the worker starts one, once this
     // overlay is painted and the page idle (it compiles a core too), for the pages that follow.
@@ -978,7 +978,8 @@
         settings = changes.settings.newValue || { config: null, clock: null };
         lastPanel = '';
         schedule();
-        loadTeachWords(); // teach mode's words, in the language the settings may have changed
+        // Teach mode's words, once this page has them, again: the language may have changed.
+        if (teachWords.teach_title) loadTeachWords();
       } else if (lastKey && Object.keys(changes).includes(logKeyOf(lastKey))) {
         schedule(); // this patient's log changed (another tab, an import)
       }

@@ -1,10 +1,12 @@
 // Chrome stops an extension's service worker after 30 s without events, and an administrator
-// often takes longer than that between patients. A patient switch must not start it again:
-// the check, its call-log record and the profiles page's coverage need no worker (starting one
-// costs the extension process and the browser CPU on every switch, and keeps it in memory).
+// often takes longer than that between patients. A patient's check, its call-log record and
+// the profiles page's coverage need no worker: nothing on a check's path messages it, and a
+// patient switch does not start it again (a start costs the extension process and the browser
+// CPU, and keeps the worker in memory). A new page's port to the engine page does start it:
+// Chrome starts the worker for any new connection, listener or not.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { demoPatients, launchBrowser, setSettings, startDemoMis, TEST_CLOCK, waitForOverlay } from './harness.mjs';
+import { demoPatients, launchBrowser, setSettings, startDemoMis, TEST_CLOCK, waitForEngines, waitForOverlay } from './harness.mjs';
 
 let open;
 let strict;
@@ -17,6 +19,13 @@ before(async () => {
   strict = await startDemoMis({ csp: true });
   browser = await launchBrowser();
   await setSettings(browser.worker, { config: null, clock: TEST_CLOCK });
+  // The browser's first MIS page asks the worker to start the engine page (for the pages
+  // that follow); that is the one message a check sends it.
+  const first = await browser.context.newPage();
+  await first.goto(`${open.base}/patients/${patients[10].patient.id}`);
+  await waitForOverlay(first, (o) => o.verdict);
+  await waitForEngines(browser.worker, 1);
+  await first.close();
 });
 
 after(async () => {
@@ -51,6 +60,26 @@ async function watchWorker() {
     close: () => admin.close(),
   };
 }
+
+test('new pages and patient switches on both core paths send the service worker no message', async () => {
+  // Counted in the worker: every message our content scripts send it.
+  await browser.worker.evaluate(() => {
+    self.received = [];
+    chrome.runtime.onMessage.addListener((m, sender) => { if (sender.tab) self.received.push(m && m.type); });
+  });
+  for (const [mis, p, q] of [[open, patients[6], patients[7]], [strict, patients[8], patients[9]]]) {
+    const tab = await browser.context.newPage();
+    await tab.goto(`${mis.base}/app/patients/${p.patient.id}`);
+    await waitForOverlay(tab, (o) => o.who && o.who.includes(p.patient.family));
+    await tab.waitForTimeout(1500); // the page's own core loads and takes over
+    await tab.click(`a[href$="/patients/${q.patient.id}"]`);
+    const shown = await waitForOverlay(tab, (o) => o.who && o.who.includes(q.patient.family));
+    assert.equal(shown.overlay.verdict, q.scenario.expect.verdict);
+    await tab.waitForTimeout(500);
+    await tab.close();
+  }
+  assert.deepEqual(await browser.worker.evaluate(() => self.received), []);
+});
 
 test('patient switches on both core paths leave a stopped service worker stopped, and still report the coverage', async () => {
   const [a, b, c, d, e, f] = patients;
