@@ -6,7 +6,9 @@
 // Chrome starts the worker for any new connection, listener or not.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { demoPatients, launchBrowser, setSettings, startDemoMis, TEST_CLOCK, waitForEngines, waitForOverlay } from './harness.mjs';
+import {
+  demoPatients, launchBrowser, setSettings, startDemoMis, stopServiceWorker, TEST_CLOCK, waitForEngines, waitForOverlay,
+} from './harness.mjs';
 
 let open;
 let strict;
@@ -34,29 +36,23 @@ after(async () => {
   strict?.stop();
 });
 
-/** Watches our service worker's running status through CDP; `stop()` stops it as Chrome does when idle. */
+/** Watches our service worker's running status through CDP, starting with the current one. */
 async function watchWorker() {
   const admin = await browser.context.newPage();
   const cdp = await browser.context.newCDPSession(admin);
   const ours = `chrome-extension://${browser.extensionId}/extension/background.js`;
   const seen = [];
-  let changed = () => {};
+  let reported;
+  const first = new Promise((resolve) => { reported = resolve; });
   cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-    for (const v of versions) if (v.scriptURL === ours) seen.push(v.runningStatus);
-    changed();
+    for (const v of versions) if (v.scriptURL === ours) { seen.push(v.runningStatus); reported(); }
   });
   await cdp.send('ServiceWorker.enable');
+  await first; // the current status comes after enable's reply
   return {
     seen,
-    /** Whether it was started since the last `stop()` (CDP also reports status updates that are no start). */
+    /** Whether it was started since the watch began (CDP also reports status updates that are no start). */
     started: () => seen.some((s) => s !== 'stopped'),
-    async stop() {
-      const stopped = new Promise((resolve) => { changed = () => { if (seen.at(-1) === 'stopped') resolve(); }; });
-      await cdp.send('ServiceWorker.stopAllWorkers');
-      await stopped;
-      seen.length = 0;
-      seen.push('stopped');
-    },
     close: () => admin.close(),
   };
 }
@@ -93,8 +89,9 @@ test('patient switches on both core paths leave a stopped service worker stopped
   await waitForOverlay(pageTab, (o) => o.who && o.who.includes(b.patient.family));
   await pageTab.waitForTimeout(1500); // the page's own core takes over from the engine page
 
+  await stopServiceWorker(browser); // as Chrome does when it is idle
   const worker = await watchWorker();
-  await worker.stop();
+  assert.deepEqual(worker.seen, ['stopped']);
   for (const [tab, p] of [[engineTab, c], [pageTab, d], [engineTab, e], [pageTab, f]]) {
     await tab.click(`a[href$="/patients/${p.patient.id}"]`);
     const shown = await waitForOverlay(tab, (o) => o.who && o.who.includes(p.patient.family));
