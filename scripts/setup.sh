@@ -7,6 +7,14 @@ cd "$(dirname "$0")/.."
 
 say() { printf '[setup] %s\n' "$*"; }
 
+# 0. Disk: a first `make test` leaves about 2 GB (target/, node_modules/) and needs a little
+#    more while it links; short of that, it stops halfway with "No space left on device".
+#    A warning, not a stop: a rebuild over an existing target/ needs much less.
+free_kb=$(df -Pk . | awk 'NR==2 {print $4}')
+if [ -n "$free_kb" ] && [ "$free_kb" -lt $((3 * 1024 * 1024)) ] && [ ! -d target ]; then
+  say "warning: $((free_kb / 1024)) MB free here; a first build and test run needs about 3 GB"
+fi
+
 # 1. The wasm target.
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
