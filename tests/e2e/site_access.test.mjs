@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { targetSession } from '../../scripts/bench/cdp.mjs';
 import { copyPackageFiles } from '../../scripts/package.mjs';
 import { demoPatients, launchBrowser, readOverlays, startDemoMis, waitForOverlay } from './harness.mjs';
 
@@ -52,33 +53,26 @@ async function openPopup(browser) {
 
 /**
  * The toolbar button's real popup, opened by chrome.action.openPopup() for the active tab
- * (Playwright does not list popups as pages: it is driven through the browser's CDP session).
- * Returns evaluate(expression) in the popup. Opened this way the popup has no activeTab grant,
- * so it sees the tab's address only on a site the extension has access to.
+ * (Playwright does not list popups as pages: it is driven through CDP, as the engine page is,
+ * with the bench's `targetSession`). Returns evaluate(expression) in the popup. Opened this way
+ * the popup has no activeTab grant, so it sees the tab's address only on a site the extension
+ * has access to.
  */
 async function realPopup(browser, page) {
   await page.bringToFront();
   await browser.worker.evaluate(() => chrome.action.openPopup());
-  const cdp = await browser.context.browser().newBrowserCDPSession();
-  let targetId;
-  for (let i = 0; i < 100 && !targetId; i += 1) {
-    const { targetInfos } = await cdp.send('Target.getTargets');
-    targetId = (targetInfos.find((t) => t.url.endsWith('/extension/popup.html')) || {}).targetId;
-    if (!targetId) await new Promise((r) => setTimeout(r, 100));
+  let popup = null;
+  for (let i = 0; i < 100 && !popup; i += 1) {
+    popup = await targetSession(page, '/extension/popup.html');
+    if (!popup) await new Promise((r) => setTimeout(r, 100));
   }
-  assert.ok(targetId, 'the popup opened');
-  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: false });
-  let id = 0;
-  const waiting = new Map();
-  cdp.on('Target.receivedMessageFromTarget', (e) => {
-    const m = JSON.parse(e.message);
-    if (waiting.has(m.id)) { waiting.get(m.id)(m); waiting.delete(m.id); }
-  });
-  return (expression) => new Promise((resolve, reject) => {
-    id += 1;
-    waiting.set(id, (m) => (m.error || m.result.exceptionDetails ? reject(new Error(JSON.stringify(m))) : resolve(m.result.result.value)));
-    cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.evaluate', params: { expression, returnByValue: true, awaitPromise: true, userGesture: true } }) });
-  });
+  assert.ok(popup, 'the popup opened');
+  return async (expression) => {
+    const params = { expression, returnByValue: true, awaitPromise: true, userGesture: true };
+    const r = await popup.send('Runtime.evaluate', params);
+    if (r.exceptionDetails) throw new Error(`in the popup: ${JSON.stringify(r.exceptionDetails)}`);
+    return r.result.value;
+  };
 }
 
 /** Polls `expression` in the real popup until it is true. */
