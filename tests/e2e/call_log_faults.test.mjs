@@ -90,7 +90,7 @@ test('the browser killed during a burst of outcome writes: every acknowledged ou
     acknowledged.length = 0;
     acknowledged.push(...snapshot);
   } finally {
-    await browser.context.close().catch(() => {});
+    await browser.close().catch(() => {});
   }
   assert.ok(killed > 0, 'the browser processes were found and killed');
   assert.ok(acknowledged.length > 0, 'some outcomes were acknowledged before the kill');

@@ -2,7 +2,7 @@
 // Chromium with the unpacked extension, and read the overlay out of its closed shadow root
 // (a CDP DOM snapshot with pierce: true sees it; page scripts cannot).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -100,14 +100,26 @@ export async function launchBrowser({
   let worker = extensionDir ? context.serviceWorkers().find(ours) : null;
   if (extensionDir && !worker) worker = await context.waitForEvent('serviceworker', { predicate: ours, timeout: 15000 });
   const extensionId = worker ? new URL(worker.url()).host : null;
+  // Chromium's lock socket lives in a directory of its own under /tmp, which it removes when it
+  // exits, not when it is killed (tests kill it on purpose): closing removes it in any case.
+  let lockDir = null;
+  try {
+    const socket = readlinkSync(path.join(dir, 'SingletonSocket'));
+    if (path.basename(path.dirname(socket)).startsWith('org.chromium.Chromium.')) lockDir = path.dirname(socket);
+  } catch { /* no lock socket: nothing to remove */ }
   return {
     context,
     worker,
     extensionId,
+    /** Closes the browser (also one that was killed) and removes what this launch made. */
     async close() {
-      await context.close();
-      if (!userDataDir) rmSync(dir, { recursive: true, force: true });
-      rmSync(bin, { recursive: true, force: true });
+      try {
+        await context.close();
+      } finally {
+        if (!userDataDir) rmSync(dir, { recursive: true, force: true });
+        rmSync(bin, { recursive: true, force: true });
+        if (lockDir) rmSync(lockDir, { recursive: true, force: true });
+      }
     },
   };
 }
