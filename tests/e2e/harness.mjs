@@ -75,53 +75,65 @@ export async function launchBrowser({
   }
   const bin = mkdtempSync(path.join(tmpdir(), 'precall-bin-'));
   writeFileSync(path.join(bin, 'xdg-open'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM,
-    headless,
-    // The browser's language (what the extension follows when the user chose none): on Linux
-    // Chromium takes it from LANGUAGE, elsewhere from --lang.
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, LANGUAGE: lang, LC_ALL: lang === 'ru' ? 'ru_RU.UTF-8' : 'en_US.UTF-8' },
-    locale: lang,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--no-sandbox',
-      ...(extensions ? [`--disable-extensions-except=${extensions}`, `--load-extension=${extensions}`] : []),
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      `--lang=${lang}`,
-      ...args,
-    ],
-  });
-  const ours = (w) => w.url().endsWith('/extension/background.js');
-  let worker = extensionDir ? context.serviceWorkers().find(ours) : null;
-  if (extensionDir && !worker) worker = await context.waitForEvent('serviceworker', { predicate: ours, timeout: 15000 });
-  const extensionId = worker ? new URL(worker.url()).host : null;
-  // Chromium's lock socket lives in a directory of its own under /tmp, which it removes when it
-  // exits, not when it is killed (tests kill it on purpose): closing removes it in any case.
+  let context = null;
   let lockDir = null;
-  try {
-    const socket = readlinkSync(path.join(dir, 'SingletonSocket'));
-    if (path.basename(path.dirname(socket)).startsWith('org.chromium.Chromium.')) lockDir = path.dirname(socket);
-  } catch { /* no lock socket: nothing to remove */ }
-  return {
-    context,
-    worker,
-    extensionId,
-    /** Closes the browser (also one that was killed) and removes what this launch made. */
-    async close() {
-      try {
-        await context.close();
-      } finally {
-        if (!userDataDir) rmSync(dir, { recursive: true, force: true });
-        rmSync(bin, { recursive: true, force: true });
-        if (lockDir) rmSync(lockDir, { recursive: true, force: true });
-      }
-    },
+  /** Removes what this launch made (Chromium's lock directory too: a killed browser leaves it). */
+  const cleanUp = () => {
+    if (!userDataDir) rmSync(dir, { recursive: true, force: true });
+    rmSync(bin, { recursive: true, force: true });
+    if (lockDir) rmSync(lockDir, { recursive: true, force: true });
   };
+  try {
+    context = await chromium.launchPersistentContext(dir, {
+      executablePath: CHROMIUM,
+      headless,
+      // The browser's language (what the extension follows when the user chose none): on Linux
+      // Chromium takes it from LANGUAGE, elsewhere from --lang.
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, LANGUAGE: lang, LC_ALL: lang === 'ru' ? 'ru_RU.UTF-8' : 'en_US.UTF-8' },
+      locale: lang,
+      viewport: { width: 1280, height: 900 },
+      args: [
+        '--no-sandbox',
+        ...(extensions ? [`--disable-extensions-except=${extensions}`, `--load-extension=${extensions}`] : []),
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        `--lang=${lang}`,
+        ...args,
+      ],
+    });
+    // Chromium's lock socket lives in a directory of its own under /tmp, which it removes when
+    // it exits, not when it is killed (tests kill it on purpose).
+    try {
+      const socket = readlinkSync(path.join(dir, 'SingletonSocket'));
+      if (path.basename(path.dirname(socket)).startsWith('org.chromium.Chromium.')) lockDir = path.dirname(socket);
+    } catch { /* no lock socket: nothing to remove */ }
+    const ours = (w) => w.url().endsWith('/extension/background.js');
+    let worker = extensionDir ? context.serviceWorkers().find(ours) : null;
+    if (extensionDir && !worker) worker = await context.waitForEvent('serviceworker', { predicate: ours, timeout: 15000 });
+    const extensionId = worker ? new URL(worker.url()).host : null;
+    return {
+      context,
+      worker,
+      extensionId,
+      /** Closes the browser (also one that was killed) and removes what this launch made. */
+      async close() {
+        try {
+          await context.close();
+        } finally {
+          cleanUp();
+        }
+      },
+    };
+  } catch (err) {
+    // A launch that failed halfway leaves no browser running and nothing behind.
+    if (context) await context.close().catch(() => {});
+    cleanUp();
+    throw err;
+  }
 }
 
 export const MIS_CSP = "default-src 'self'; script-src 'self'";
